@@ -1,0 +1,217 @@
+"""The side-by-side timing harness (runs inside the grader process).
+
+Absolute times mean little on a shared machine; ratios measured in one process do. Each benchmark warms both
+sides up, calibrates how many calls make a sample of ~10 ms, then times learner and reference alternately
+(A B, B A, …) and takes the median of the paired ratios, adding pairs when the median lands near the threshold.
+The clocks are bound when this module is imported, before any learner code, so patching `time` can't fool it.
+"""
+
+from __future__ import annotations
+
+import gc
+import signal
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from types import FrameType
+from typing import Any
+
+from kata.results import PerfResult
+
+_CLOCKS: dict[str, Callable[[], int]] = {"cpu": time.process_time_ns, "wall": time.perf_counter_ns}
+_CPU = time.process_time_ns
+_WALL = time.perf_counter_ns
+_Recorder = Callable[[dict[str, Any], str], None]
+_recorder: _Recorder | None = None
+_current_test = ""
+
+TARGET_SAMPLE_NS = 10_000_000
+BUSY_CPU_SHARE = 0.35
+
+
+class BudgetExceeded(BaseException):
+    """The learner's call ran far past the point where the verdict was already clear."""
+
+
+def set_recorder(recorder: _Recorder) -> None:
+    global _recorder
+    _recorder = recorder
+
+
+def set_current_test(nodeid: str) -> None:
+    global _current_test
+    _current_test = nodeid
+
+
+def record(result: PerfResult) -> None:
+    if _recorder is not None:
+        _recorder(asdict(result), _current_test)
+
+
+@contextmanager
+def _budget(cpu_seconds: float) -> Iterator[None]:
+    """Interrupt Python code that uses more than `cpu_seconds` of CPU (main thread only).
+
+    It uses the virtual-time timer, leaving the real-time one to the per-test limit.
+    """
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise BudgetExceeded
+
+    try:
+        previous = signal.signal(signal.SIGVTALRM, expire)
+    except ValueError:  # not the main thread: run unbudgeted, the time limits still apply
+        yield
+        return
+    signal.setitimer(signal.ITIMER_VIRTUAL, cpu_seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+def _sample(fn: Callable[[], object], calls: int, clock: Callable[[], int]) -> float:
+    """Nanoseconds per call over `calls` calls."""
+    gc.collect()
+    start = clock()
+    for _ in range(calls):
+        fn()
+    return (clock() - start) / calls
+
+
+def _calibrate(fn: Callable[[], object], clock: Callable[[], int], first_ns: float) -> int:
+    calls, per_call = 1, first_ns
+    while per_call * calls < TARGET_SAMPLE_NS and calls < 1_000_000:
+        calls = max(calls * 2, int(TARGET_SAMPLE_NS / max(per_call, 1.0) * 1.2))
+        calls = min(calls, 1_000_000)
+        per_call = _sample(fn, calls, clock)
+    return calls
+
+
+def _measure_pairs(
+    learner: Callable[[], object],
+    reference: Callable[[], object],
+    clock: Callable[[], int],
+    threshold: float,
+    min_pairs: int,
+    max_pairs: int,
+    budget_s: float,
+) -> tuple[list[float], float, float, int, float]:
+    """Interleaved pairs; returns (ratios, learner ns/call, reference ns/call, pairs, cpu share)."""
+    first_ref = _sample(reference, 1, clock)  # warm-up: imports, JIT compilation, first-call caches
+    with _budget(max(2.0, 20 * threshold * first_ref / 1e9)):
+        first_learner = _sample(learner, 1, clock)
+    if first_learner > 1e9 and first_learner > 10 * threshold * first_ref:
+        # One call already settles it; timing more pairs would only spend the learner's time.
+        ratio = first_learner / max(first_ref, 1.0)
+        return [ratio], first_learner, first_ref, 1, 1.0
+    n_ref = _calibrate(reference, clock, _sample(reference, 1, clock))
+    n_learner = _calibrate(learner, clock, _sample(learner, 1, clock))
+    ratios: list[float] = []
+    learner_times: list[float] = []
+    reference_times: list[float] = []
+    wall0, cpu0 = _WALL(), _CPU()
+    deadline = wall0 + budget_s * 1e9
+    while len(ratios) < max_pairs:
+        if len(ratios) % 2 == 0:
+            t_learner = _sample(learner, n_learner, clock)
+            t_reference = _sample(reference, n_ref, clock)
+        else:
+            t_reference = _sample(reference, n_ref, clock)
+            t_learner = _sample(learner, n_learner, clock)
+        learner_times.append(t_learner)
+        reference_times.append(t_reference)
+        ratios.append(t_learner / max(t_reference, 1.0))
+        if len(ratios) >= 3 and not threshold / 3 <= statistics.median(ratios) <= threshold * 3:
+            break  # far from the threshold on either side: more pairs would not change the verdict
+        if len(ratios) >= min_pairs:
+            median = statistics.median(ratios)
+            near = 0.7 * threshold <= median <= 1.3 * threshold
+            if not near or _WALL() > deadline:
+                break
+    share = (_CPU() - cpu0) / max(_WALL() - wall0, 1)
+    return (
+        ratios,
+        statistics.median(learner_times),
+        statistics.median(reference_times),
+        len(ratios),
+        share,
+    )
+
+
+def compare(
+    name: str,
+    learner: Callable[[], object],
+    reference: Callable[[], object],
+    *,
+    max_ratio: float,
+    clock: str = "cpu",
+    min_pairs: int = 10,
+    max_pairs: int = 30,
+    budget_s: float = 6.0,
+) -> PerfResult:
+    """Learner time / reference time, median of paired ratios; passes when it is at most `max_ratio`."""
+    return _run(name, learner, reference, max_ratio, clock, min_pairs, max_pairs, budget_s, "ratio")
+
+
+def speedup(
+    name: str,
+    fast: Callable[[], object],
+    baseline: Callable[[], object],
+    *,
+    min_speedup: float,
+    clock: str = "cpu",
+    min_pairs: int = 10,
+    max_pairs: int = 30,
+    budget_s: float = 6.0,
+) -> PerfResult:
+    """Baseline time / learner time; passes when the learner's code is at least `min_speedup` times faster."""
+    return _run(name, fast, baseline, min_speedup, clock, min_pairs, max_pairs, budget_s, "speedup")
+
+
+def _run(
+    name: str,
+    learner: Callable[[], object],
+    other: Callable[[], object],
+    threshold: float,
+    clock_name: str,
+    min_pairs: int,
+    max_pairs: int,
+    budget_s: float,
+    kind: str,
+) -> PerfResult:
+    clock = _CLOCKS[clock_name]
+    # For a speed-up, the "reference" side is the slow baseline and the threshold is compared inverted.
+    limit = threshold if kind == "ratio" else 1.0 / threshold
+    try:
+        ratios, t_learner, t_other, pairs, share = _measure_pairs(
+            learner, other, clock, limit, min_pairs, max_pairs, budget_s
+        )
+    except BudgetExceeded:
+        result = PerfResult(name, float("inf"), 0.0, float("inf"), threshold, False, clock_name, 0, kind,
+                            note="stopped early: one call ran far past the limit")
+        record(result)
+        return result
+    median = statistics.median(ratios)
+    value = median if kind == "ratio" else 1.0 / median
+    passed = value <= threshold if kind == "ratio" else value >= threshold
+    note = ""
+    if clock_name == "cpu" and share < BUSY_CPU_SHARE:
+        note = "inconclusive: the machine was too busy to measure; rerun the check"
+    result = PerfResult(
+        name=name,
+        learner_s=t_learner / 1e9,
+        reference_s=t_other / 1e9,
+        ratio=value,
+        threshold=threshold,
+        passed=passed,
+        clock=clock_name,
+        pairs=pairs,
+        kind=kind,
+        note=note,
+    )
+    record(result)
+    return result
