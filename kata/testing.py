@@ -83,7 +83,17 @@ def reference(request: pytest.FixtureRequest) -> ModuleType:
 
 @pytest.fixture(scope="session")
 def solution_dir(request: pytest.FixtureRequest) -> Path:
+    """The folder holding the staged learner files (for exercises that build or run them themselves)."""
     return _settings(request).solution_dir
+
+
+@pytest.fixture(scope="session")
+def reference_dir(request: pytest.FixtureRequest) -> Path:
+    """The folder holding a copy of the reference files (for benchmarks that build or run them)."""
+    directory = _settings(request).reference_dir
+    if directory is None:
+        pytest.fail("this run has no reference to compare against", pytrace=False)
+    return directory
 
 
 @dataclass(frozen=True)
