@@ -132,10 +132,11 @@ def resolve(ref: str, exercises: tuple[Exercise, ...] | None = None) -> Exercise
     if number.isdigit():
         n = int(number)
         if not 1 <= n <= TOTAL_EXERCISES:
-            raise UnknownExercise(f"There is no exercise {n}: ids run from 1 to {TOTAL_EXERCISES}; "
-                                  "run `kata list` to see them.")
+            raise UnknownExercise(
+                f"There is no exercise {n}: ids run from 1 to {TOTAL_EXERCISES}; run `kata list` to see them."
+            )
         if text == number:
-            raise UnknownExercise(f"Exercise {n} is not written yet in this version of kata; "
-                                  "run `kata list` to see the available ones.")
-    raise UnknownExercise(f"No exercise matches {ref!r}; use an id like 22, a slug like lru-cache, "
-                          "or run `kata list`.")
+            raise UnknownExercise(
+                f"Exercise {n} is not written yet in this version of kata; run `kata list` to see the available ones."
+            )
+    raise UnknownExercise(f"No exercise matches {ref!r}; use an id like 22, a slug like lru-cache, or run `kata list`.")

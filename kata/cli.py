@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -40,8 +39,13 @@ class State:
 
 
 STATE = State()
-ExerciseArg = Annotated[str | None, typer.Argument(help="Exercise id, slug or folder: 22, lru-cache, 22-lru-cache. "
-                                                        "Default: the folder you are in, else the current one.")]
+ExerciseArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Exercise id, slug or folder: 22, lru-cache, 22-lru-cache. "
+        "Default: the folder you are in, else the current one."
+    ),
+]
 
 
 def guarded(func: Callable[P, T]) -> Callable[P, T]:
@@ -64,8 +68,10 @@ def guarded(func: Callable[P, T]) -> Callable[P, T]:
         except Exception as exc:
             if STATE.debug:
                 raise
-            err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}. "
-                      "Run again with --debug and report the traceback.")
+            err.print(
+                f"[red]internal error:[/red] {type(exc).__name__}: {exc}. "
+                "Run again with --debug and report the traceback."
+            )
             raise typer.Exit(int(ExitCode.GRADER_ERROR)) from None
 
     return wrapper
@@ -81,8 +87,15 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[P, T]], Callable[P,
 
 @app.callback()
 def main_options(
-    workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace folder "
-                         "(default: $KATA_WORKSPACE, else ~/kata-workspace).", show_default=False)] = None,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace folder (default: $KATA_WORKSPACE, else ~/kata-workspace).",
+            show_default=False,
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for errors.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print kata's version and exit.")] = False,
 ) -> None:
@@ -122,8 +135,11 @@ def _states(ws: Workspace) -> tuple[dict[str, Any], str | None]:
         return {}, None
     progress = ws.progress()
     try:
-        states = {e.folder: progress.summary(e.folder) for e in catalog.load_all()
-                  if ws.is_started(e) or progress.summary(e.folder).attempts}
+        states = {
+            e.folder: progress.summary(e.folder)
+            for e in catalog.load_all()
+            if ws.is_started(e) or progress.summary(e.folder).attempts
+        }
         return states, progress.current()
     finally:
         progress.close()
@@ -137,7 +153,9 @@ def list_() -> None:
 
 
 @command()
-def start(exercise: Annotated[str, typer.Argument(help="Exercise id, slug or folder, e.g. 22 or lru-cache.")]) -> None:
+def start(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, slug or folder, e.g. 22 or lru-cache.")],
+) -> None:
     """Scaffold an exercise (stub + README) into your workspace and make it current. Never overwrites work."""
     ex = catalog.resolve(exercise)
     _begin(ex)
@@ -182,8 +200,9 @@ EXIT_FOR = {Outcome.PASS: ExitCode.OK, Outcome.FAIL: ExitCode.FAILED, Outcome.ER
 def check(
     exercise: ExerciseArg = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the report.")] = False,
-    no_perf: Annotated[bool, typer.Option("--no-perf", help="Skip the speed comparison (doesn't count as "
-                                          "solved).")] = False,
+    no_perf: Annotated[
+        bool, typer.Option("--no-perf", help="Skip the speed comparison (doesn't count as solved).")
+    ] = False,
 ) -> None:
     """Grade your solution: hidden tests, then speed side by side with the reference. Exit 0 pass, 1 fail, 3 error."""
     ws = _workspace()
@@ -250,9 +269,15 @@ def progress_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
     """Show your road so far: solved per level, checks, hints used, best speed ratio."""
     states, _ = _states(_workspace())
     if as_json:
-        out.print_json(json.dumps({"exercises": [asdict(s) for s in states.values()],
-                                   "solved": sum(s.solved for s in states.values()),
-                                   "available": len(catalog.load_all())}))
+        out.print_json(
+            json.dumps(
+                {
+                    "exercises": [asdict(s) for s in states.values()],
+                    "solved": sum(s.solved for s in states.values()),
+                    "available": len(catalog.load_all()),
+                }
+            )
+        )
         return
     out.print(ui.progress_view(catalog.load_all(), states))
 
@@ -270,15 +295,20 @@ def solution(
     try:
         solved = progress.is_solved(ex.folder)
         if not solved and not force:
-            raise KataError(f"Pass exercise {ex.id} first (`kata check`), or add --force to look now (recorded).",
-                            ExitCode.FAILED)
+            raise KataError(
+                f"Pass exercise {ex.id} first (`kata check`), or add --force to look now (recorded).",
+                ExitCode.FAILED,
+            )
         progress.record_solution_view(ex.folder, forced=not solved)
     finally:
         progress.close()
-    read = lambda p: p.read_text(encoding="utf-8") if p.is_file() else ""  # noqa: E731
-    reference = [ui.FileView(f, read(ex.reference_dir / f)) for f in ex.files]
-    mine = [ui.FileView(f, read(ws.folder(ex) / f)) for f in ex.files]
-    out.print(ui.solution_view(ex, reference, mine, read(ex.reference_dir / "NOTES.md"), forced=not solved))
+    reference = [ui.FileView(f, _read(ex.reference_dir / f)) for f in ex.files]
+    mine = [ui.FileView(f, _read(ws.folder(ex) / f)) for f in ex.files]
+    out.print(ui.solution_view(ex, reference, mine, _read(ex.reference_dir / "NOTES.md"), forced=not solved))
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 @command()
@@ -341,4 +371,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -14,8 +14,22 @@ from pathlib import Path
 
 from kata.ui import Check
 
-PACKAGES = ("typer", "rich", "pytest", "hypothesis", "numpy", "numba", "cython", "pandas", "aiohttp", "fastapi",
-            "httpx", "paramiko", "watchdog", "psutil")
+PACKAGES = (
+    "typer",
+    "rich",
+    "pytest",
+    "hypothesis",
+    "numpy",
+    "numba",
+    "cython",
+    "pandas",
+    "aiohttp",
+    "fastapi",
+    "httpx",
+    "paramiko",
+    "watchdog",
+    "psutil",
+)
 
 
 def _python() -> Check:
@@ -33,14 +47,19 @@ def _package(name: str) -> Check:
 def _compiler() -> Check:
     cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
     if cc is None:
-        return Check("C compiler (Cython exercises)", False, "none on PATH",
-                     "install one: apt install build-essential / xcode-select --install")
+        return Check(
+            "C compiler (Cython exercises)",
+            False,
+            "none on PATH",
+            "install one: apt install build-essential / xcode-select --install",
+        )
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "probe.c"
         src.write_text("int kata_probe(void) { return 42; }\n")
         try:
-            run = subprocess.run([cc, "-c", str(src), "-o", str(Path(tmp) / "probe.o")],
-                                 capture_output=True, timeout=60)
+            run = subprocess.run(
+                [cc, "-c", str(src), "-o", str(Path(tmp) / "probe.o")], capture_output=True, timeout=60
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return Check("C compiler (Cython exercises)", False, f"{cc}: {exc}", "check the compiler install")
     ok = run.returncode == 0
@@ -67,15 +86,20 @@ def _loopback(family: socket.AddressFamily, host: str) -> Check:
 def _workspace(path: Path) -> Check:
     probe = path if path.exists() else path.parent
 
-
     ok = probe.is_dir() and os.access(probe, os.W_OK)
     return Check("workspace", ok, str(path), "" if ok else "pass --workspace with a folder you can write to")
 
 
 def run_checks(workspace: Path) -> list[Check]:
-    checks = [_python(), *(_package(p) for p in PACKAGES), _compiler(),
-              _loopback(socket.AF_INET, "127.0.0.1"), _loopback(socket.AF_INET6, "::1"),
-              Check("SQLite", True, sqlite3.sqlite_version), _workspace(workspace)]
+    checks = [
+        _python(),
+        *(_package(p) for p in PACKAGES),
+        _compiler(),
+        _loopback(socket.AF_INET, "127.0.0.1"),
+        _loopback(socket.AF_INET6, "::1"),
+        Check("SQLite", True, sqlite3.sqlite_version),
+        _workspace(workspace),
+    ]
     curl = shutil.which("curl")
     checks.append(Check("curl (optional peer)", True, curl or "absent: graders use httpx alone"))
     return checks

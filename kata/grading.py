@@ -20,8 +20,18 @@ from kata.catalog import Exercise
 from kata.results import GradeResult, Outcome, PerfResult, Resources, TestResult, TestStatus
 from kata.staging import RunDirs, copy_tree, make_run_dirs, stage_solution
 
-ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
-             "SYSTEMROOT", "CC", "CXX")
+ENV_ALLOW = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TERM",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "SYSTEMROOT",
+    "CC",
+    "CXX",
+)
 INI = """[pytest]
 python_files = test_*.py
 python_classes = Test*
@@ -65,11 +75,31 @@ def grade(exercise: Exercise, source: Path, *, no_perf: bool = False, trusted: b
         ini.write_text(INI.format(grader=dirs.grader), encoding="utf-8")
         token = secrets.token_hex(16)
         tests = sorted(str(p) for p in dirs.grader.glob("test_*.py"))
-        cmd = [sys.executable, "-I", "-B", "-m", "pytest", *tests, "-c", str(ini), "--rootdir", str(dirs.grader),
-               "-p", "kata.plugin", "-p", "kata.testing", "-p", "_hypothesis_pytestplugin"]
+        cmd = [
+            sys.executable,
+            "-I",
+            "-B",
+            "-m",
+            "pytest",
+            *tests,
+            "-c",
+            str(ini),
+            "--rootdir",
+            str(dirs.grader),
+            "-p",
+            "kata.plugin",
+            "-p",
+            "kata.testing",
+            "-p",
+            "_hypothesis_pytestplugin",
+        ]
         outcome = supervisor.run(
-            cmd, env=_child_env(dirs, token, exercise.module, no_perf), cwd=dirs.home, token=token,
-            timeout_s=exercise.limits.timeout_s, memory_mb=exercise.limits.memory_mb,
+            cmd,
+            env=_child_env(dirs, token, exercise.module, no_perf),
+            cwd=dirs.home,
+            token=token,
+            timeout_s=exercise.limits.timeout_s,
+            memory_mb=exercise.limits.memory_mb,
         )
         if outcome.interrupted:
             raise KeyboardInterrupt
@@ -114,35 +144,64 @@ def judge(exercise: Exercise, out: supervisor.RunOutcome, *, no_perf: bool = Fal
     reports = _reports(events)
     expected = {t["name"]: t for t in (collected or {}).get("tests", [])}
     tests = tuple(_test_result(n, info, reports.get(n, [])) for n, info in expected.items())
-    perf = tuple(PerfResult(**{k: v for k, v in e.items() if k not in ("event", "test")})
-                 for e in events if e.get("event") == "perf")
+    perf = tuple(
+        PerfResult(**{k: v for k, v in e.items() if k not in ("event", "test")})
+        for e in events
+        if e.get("event") == "perf"
+    )
     resources = Resources(out.wall_s, out.peak_rss / 2**20, out.output_bytes, out.output_truncated)
 
     def result(outcome: Outcome, message: str) -> GradeResult:
-        return GradeResult(exercise.folder, outcome, message, tests, perf, resources,
-                           out.output if outcome is Outcome.ERROR else "", perf_checked=not no_perf)
+        return GradeResult(
+            exercise.folder,
+            outcome,
+            message,
+            tests,
+            perf,
+            resources,
+            out.output if outcome is Outcome.ERROR else "",
+            perf_checked=not no_perf,
+        )
 
     if out.timed_out:
-        return result(Outcome.ERROR, f"time limit: stopped after {exercise.limits.timeout_s:g} s while running "
-                                     f"{running}; look for an infinite loop or a blocking call")
+        return result(
+            Outcome.ERROR,
+            f"time limit: stopped after {exercise.limits.timeout_s:g} s while running "
+            f"{running}; look for an infinite loop or a blocking call",
+        )
     if out.memory_exceeded:
-        return result(Outcome.ERROR, f"memory limit: your code used more than {exercise.limits.memory_mb} MiB "
-                                     f"while running {running}; look for unbounded growth")
-    if out.signal_name and out.signal_name != "SIGKILL" or (out.signal_name == "SIGKILL" and not ended):
-        return result(Outcome.ERROR, f"crash: the grader process died with {out.signal_name} while running "
-                                     f"{running} (a segfault, abort or stack overflow in your code)")
+        return result(
+            Outcome.ERROR,
+            f"memory limit: your code used more than {exercise.limits.memory_mb} MiB "
+            f"while running {running}; look for unbounded growth",
+        )
+    if (out.signal_name and out.signal_name != "SIGKILL") or (out.signal_name == "SIGKILL" and not ended):
+        return result(
+            Outcome.ERROR,
+            f"crash: the grader process died with {out.signal_name} while running "
+            f"{running} (a segfault, abort or stack overflow in your code)",
+        )
     if out.forged or any(e.get("tampered") for e in events):
-        return result(Outcome.ERROR, "refused: the grading channel or pytest's reports were tampered with; "
-                                     "solutions must not touch the grader")
+        return result(
+            Outcome.ERROR,
+            "refused: the grading channel or pytest's reports were tampered with; solutions must not touch the grader",
+        )
     imports = [e for e in events if e.get("import_error")]
     if imports:
         return result(Outcome.ERROR, str(imports[0].get("message", "your module failed to import")))
     if collected is None:
-        return result(Outcome.ERROR, "the grader could not collect its tests; run `kata doctor`, then report this"
-                      if out.returncode not in (0, 1) or ended else "the grader process exited during start-up")
+        return result(
+            Outcome.ERROR,
+            "the grader could not collect its tests; run `kata doctor`, then report this"
+            if out.returncode not in (0, 1) or ended
+            else "the grader process exited during start-up",
+        )
     if not ended:
-        return result(Outcome.ERROR, f"premature exit: the grader process ended (exit code {out.returncode}) "
-                                     f"while running {running}; did your code call sys.exit() or os._exit()?")
+        return result(
+            Outcome.ERROR,
+            f"premature exit: the grader process ended (exit code {out.returncode}) "
+            f"while running {running}; did your code call sys.exit() or os._exit()?",
+        )
     missing = [t for t in tests if t.status is not TestStatus.PASS and not (t.perf and no_perf)]
     if missing:
         first = next((t for t in missing if t.status is not TestStatus.SKIPPED), missing[0])
@@ -151,7 +210,10 @@ def judge(exercise: Exercise, out: supervisor.RunOutcome, *, no_perf: bool = Fal
     if inconclusive:
         return result(Outcome.ERROR, f"{inconclusive.name}: {inconclusive.note}")
     if out.returncode != 0:
-        return result(Outcome.ERROR, f"the grader process exited with code {out.returncode} after every test "
-                                     "passed; did your code exit or kill it?")
+        return result(
+            Outcome.ERROR,
+            f"the grader process exited with code {out.returncode} after every test "
+            "passed; did your code exit or kill it?",
+        )
     passed = sum(t.status is TestStatus.PASS for t in tests)
     return result(Outcome.PASS, f"all {passed} checks passed" + (" (performance not checked)" if no_perf else ""))

@@ -191,8 +191,18 @@ def _run(
             learner, other, clock, limit, min_pairs, max_pairs, budget_s
         )
     except BudgetExceeded:
-        result = PerfResult(name, float("inf"), 0.0, float("inf"), threshold, False, clock_name, 0, kind,
-                            note="stopped early: one call ran far past the limit")
+        result = PerfResult(
+            name,
+            float("inf"),
+            0.0,
+            float("inf"),
+            threshold,
+            False,
+            clock_name,
+            0,
+            kind,
+            note="stopped early: one call ran far past the limit",
+        )
         record(result)
         return result
     median = statistics.median(ratios)

@@ -138,10 +138,7 @@ class Reporter:
         items.sort(key=is_perf)  # stable: correctness first, perf last
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        tests = [
-            {"name": item.nodeid, "perf": is_perf(item), "description": describe(item)}
-            for item in session.items
-        ]
+        tests = [{"name": item.nodeid, "perf": is_perf(item), "description": describe(item)} for item in session.items]
         self.channel.send("collected", tests=tests)
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:

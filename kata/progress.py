@@ -109,8 +109,17 @@ class Progress:
             self._db.execute(
                 "INSERT INTO attempts (exercise, at, outcome, perf_checked, passed_tests, total_tests, wall_s,"
                 " worst_ratio, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (result.exercise, time.time(), result.outcome.value, int(result.perf_checked), passed,
-                 len(result.tests), result.resources.wall_s, result.best_ratio, result.message[:2000]),
+                (
+                    result.exercise,
+                    time.time(),
+                    result.outcome.value,
+                    int(result.perf_checked),
+                    passed,
+                    len(result.tests),
+                    result.resources.wall_s,
+                    result.best_ratio,
+                    result.message[:2000],
+                ),
             )
 
     def reveal_hint(self, exercise: str, level: int) -> None:
@@ -127,8 +136,10 @@ class Progress:
 
     def is_solved(self, exercise: str) -> bool:
         """Solved once a check passed with its performance verdict (a `--no-perf` pass does not count)."""
-        row = self._db.execute("SELECT 1 FROM attempts WHERE exercise = ? AND outcome = ? AND perf_checked",
-                               (exercise, Outcome.PASS.value)).fetchone()
+        row = self._db.execute(
+            "SELECT 1 FROM attempts WHERE exercise = ? AND outcome = ? AND perf_checked",
+            (exercise, Outcome.PASS.value),
+        ).fetchone()
         return row is not None
 
     def set_current(self, exercise: str) -> None:
@@ -142,10 +153,20 @@ class Progress:
     def summary(self, exercise: str) -> ExerciseProgress:
         db = self._db
         attempts = db.execute("SELECT count(*) FROM attempts WHERE exercise = ?", (exercise,)).fetchone()[0]
-        last = db.execute("SELECT outcome FROM attempts WHERE exercise = ? ORDER BY id DESC LIMIT 1",
-                          (exercise,)).fetchone()
-        best = db.execute("SELECT min(worst_ratio) FROM attempts WHERE exercise = ? AND outcome = 'pass'"
-                          " AND perf_checked", (exercise,)).fetchone()[0]
+        last = db.execute(
+            "SELECT outcome FROM attempts WHERE exercise = ? ORDER BY id DESC LIMIT 1", (exercise,)
+        ).fetchone()
+        best = db.execute(
+            "SELECT min(worst_ratio) FROM attempts WHERE exercise = ? AND outcome = 'pass' AND perf_checked",
+            (exercise,),
+        ).fetchone()[0]
         viewed = db.execute("SELECT count(*) FROM solutions_viewed WHERE exercise = ?", (exercise,)).fetchone()[0]
-        return ExerciseProgress(exercise, int(attempts), self.is_solved(exercise), last[0] if last else None,
-                                self.hints_revealed(exercise), best, bool(viewed))
+        return ExerciseProgress(
+            exercise,
+            int(attempts),
+            self.is_solved(exercise),
+            last[0] if last else None,
+            self.hints_revealed(exercise),
+            best,
+            bool(viewed),
+        )

@@ -6,17 +6,17 @@ Nothing here imports rich, typer or pytest: the grader process and the CLI both 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"
 
 
-class TestStatus(str, Enum):
+class TestStatus(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"

@@ -96,21 +96,30 @@ def _check_python(name: str, text: str, trusted: bool) -> Refusal | None:
             modules = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             modules = [node.module]
+        else:
+            continue
         for module in modules:
             if module.split(".")[0] in FORBIDDEN_IMPORTS:
-                return Refusal(f"{name} line {node.lineno}: importing {module} is not allowed in a solution; "
-                               "kata grades your code, not its own. Remove the import.")
+                return Refusal(
+                    f"{name} line {node.lineno}: importing {module} is not allowed in a solution; "
+                    "kata grades your code, not its own. Remove the import."
+                )
     for word in FORBIDDEN_WORDS:
         if word in text:
             line = text[: text.index(word)].count("\n") + 1
-            return Refusal(f"{name} line {line}: refers to kata's hidden grading material ({word!r}); "
-                           "solutions must stand on their own.")
+            return Refusal(
+                f"{name} line {line}: refers to kata's hidden grading material ({word!r}); "
+                "solutions must stand on their own."
+            )
     return None
 
 
 def copy_tree(source: Path, dest: Path, *, skip: tuple[str, ...] = ()) -> None:
     """Copy a content folder (reference or grader) without symlinks, caches, or the `skip` names."""
     shutil.copytree(
-        source, dest, dirs_exist_ok=True, symlinks=False,
+        source,
+        dest,
+        dirs_exist_ok=True,
+        symlinks=False,
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "NOTES.md", *skip),
     )

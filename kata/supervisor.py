@@ -6,6 +6,7 @@ re-parented to kata instead of init, and can be found and killed when the run en
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -67,8 +68,10 @@ class RunOutcome:
         if self.output_bytes <= HEAD_BYTES + TAIL_BYTES:
             return head + self.output_tail.decode(errors="replace")
         cut = self.output_bytes - len(self.output_head) - len(self.output_tail)
-        return (f"{head}\n… [{cut:,} bytes of output truncated; {self.output_bytes:,} bytes in all] …\n"
-                + self.output_tail.decode(errors="replace"))
+        return (
+            f"{head}\n… [{cut:,} bytes of output truncated; {self.output_bytes:,} bytes in all] …\n"
+            + self.output_tail.decode(errors="replace")
+        )
 
     @property
     def output_truncated(self) -> bool:
@@ -129,19 +132,15 @@ def _tree(root: psutil.Process) -> list[psutil.Process]:
 def _rss(procs: list[psutil.Process]) -> int:
     total = 0
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
 def _kill_everything(pgid: int, known: dict[int, float], started: float) -> int:
     """Kill the process group, every descendant seen, and every orphan re-parented to us since `started`."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     victims: list[psutil.Process] = []
     for pid, created in known.items():
         try:
@@ -150,10 +149,8 @@ def _kill_everything(pgid: int, known: dict[int, float], started: float) -> int:
                 victims.append(p)
         except psutil.Error:
             pass
-    try:
+    with contextlib.suppress(psutil.Error):
         victims += [c for c in psutil.Process().children(recursive=True) if c.create_time() >= started - 0.5]
-    except psutil.Error:
-        pass
     alive = []
     for p in {v.pid: v for v in victims}.values():
         try:
@@ -166,8 +163,7 @@ def _kill_everything(pgid: int, known: dict[int, float], started: float) -> int:
     return len(alive)
 
 
-def run(cmd: list[str], *, env: dict[str, str], cwd: Path, token: str, timeout_s: float,
-        memory_mb: int) -> RunOutcome:
+def run(cmd: list[str], *, env: dict[str, str], cwd: Path, token: str, timeout_s: float, memory_mb: int) -> RunOutcome:
     """Run `cmd` under supervision. The child gets the event pipe's write end as $KATA_EVENT_FD."""
     _become_subreaper()
     outcome = RunOutcome()
@@ -176,8 +172,16 @@ def run(cmd: list[str], *, env: dict[str, str], cwd: Path, token: str, timeout_s
     env = {**env, "KATA_EVENT_FD": str(event_w)}
     started_wall = time.time()
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
-                            pass_fds=(event_w,), start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=out_w,
+        stderr=out_w,
+        pass_fds=(event_w,),
+        start_new_session=True,
+    )
     os.close(event_w)
     os.close(out_w)
     drain, reader = _OutputDrain(out_r, outcome), _EventReader(event_r, token, outcome)
@@ -190,10 +194,8 @@ def run(cmd: list[str], *, env: dict[str, str], cwd: Path, token: str, timeout_s
         while proc.poll() is None:
             procs = _tree(root)
             for p in procs:
-                try:
+                with contextlib.suppress(psutil.Error):
                     known.setdefault(p.pid, p.create_time())
-                except psutil.Error:
-                    pass
             rss = _rss(procs)
             outcome.peak_rss = max(outcome.peak_rss, rss)
             if rss > limit:

@@ -48,8 +48,9 @@ def load_module(directory: Path, name: str, alias: str) -> ModuleType:
     except SyntaxError as exc:
         raise SolutionImportError(f"{path.name} has a syntax error at line {exc.lineno}: {exc.msg}") from None
     except SystemExit as exc:
-        raise SolutionImportError(f"importing {path.name} called sys.exit({exc.code!r}); "
-                                  "remove module-level exits") from None
+        raise SolutionImportError(
+            f"importing {path.name} called sys.exit({exc.code!r}); remove module-level exits"
+        ) from None
     except BaseException as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(directory))]
         where = f" (line {frames[-1].lineno})" if frames else ""
@@ -160,15 +161,31 @@ class Perf:
     def __init__(self, nodeid: str) -> None:
         self.nodeid = nodeid
 
-    def compare(self, name: str, learner: Callable[[], object], reference: Callable[[], object], *,
-                max_ratio: float, clock: str = "cpu", **options: float) -> PerfResult:
+    def compare(
+        self,
+        name: str,
+        learner: Callable[[], object],
+        reference: Callable[[], object],
+        *,
+        max_ratio: float,
+        clock: str = "cpu",
+        **options: float,
+    ) -> PerfResult:
         _perf.set_current_test(self.nodeid)
         result = _perf.compare(name, learner, reference, max_ratio=max_ratio, clock=clock, **options)  # type: ignore[arg-type]
         _judge(result)
         return result
 
-    def speedup(self, name: str, fast: Callable[[], object], baseline: Callable[[], object], *,
-                min_speedup: float, clock: str = "cpu", **options: float) -> PerfResult:
+    def speedup(
+        self,
+        name: str,
+        fast: Callable[[], object],
+        baseline: Callable[[], object],
+        *,
+        min_speedup: float,
+        clock: str = "cpu",
+        **options: float,
+    ) -> PerfResult:
         _perf.set_current_test(self.nodeid)
         result = _perf.speedup(name, fast, baseline, min_speedup=min_speedup, clock=clock, **options)  # type: ignore[arg-type]
         _judge(result)
@@ -187,8 +204,10 @@ def _judge(result: PerfResult) -> None:
         return
     if result.kind == "ratio":
         if result.ratio == float("inf"):
-            pytest.fail(f"{result.name}: {result.note}; the limit is {result.threshold:g}× the reference",
-                        pytrace=False)
+            pytest.fail(
+                f"{result.name}: {result.note}; the limit is {result.threshold:g}× the reference",
+                pytrace=False,
+            )
         pytest.fail(
             f"{result.name}: yours took {_fmt(result.learner_s)} per call, the reference "
             f"{_fmt(result.reference_s)} ({result.ratio:.1f}× slower; the limit is {result.threshold:g}×, "

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
@@ -18,10 +18,17 @@ from kata.catalog import LEVELS, Exercise
 from kata.progress import ExerciseProgress
 from kata.results import GradeResult, Outcome, PerfResult, TestStatus
 
-MARKS = {TestStatus.PASS: ("✓", "green"), TestStatus.FAIL: ("✗", "red"), TestStatus.ERROR: ("✗", "red"),
-         TestStatus.SKIPPED: ("–", "yellow")}
-VERDICT = {Outcome.PASS: ("PASS", "bold green"), Outcome.FAIL: ("FAIL", "bold red"),
-           Outcome.ERROR: ("ERROR", "bold magenta")}
+MARKS = {
+    TestStatus.PASS: ("✓", "green"),
+    TestStatus.FAIL: ("✗", "red"),
+    TestStatus.ERROR: ("✗", "red"),
+    TestStatus.SKIPPED: ("–", "yellow"),
+}
+VERDICT = {
+    Outcome.PASS: ("PASS", "bold green"),
+    Outcome.FAIL: ("FAIL", "bold red"),
+    Outcome.ERROR: ("ERROR", "bold magenta"),
+}
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -30,12 +37,17 @@ def make_console(stderr: bool = False) -> Console:
 
 def status_spinner(console: Console, text: str) -> Progress:
     """A transient spinner with elapsed time, for anything slow."""
-    return Progress(TextColumn("[progress.description]{task.description}"), TimeElapsedColumn(),
-                    console=console, transient=True)
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
-def exercise_list(exercises: Sequence[Exercise], states: dict[str, ExerciseProgress], current: str | None,
-                  total: int) -> RenderableType:
+def exercise_list(
+    exercises: Sequence[Exercise], states: dict[str, ExerciseProgress], current: str | None, total: int
+) -> RenderableType:
     parts: list[RenderableType] = []
     for level, name in LEVELS.items():
         rows = [e for e in exercises if e.level == level]
@@ -49,8 +61,7 @@ def exercise_list(exercises: Sequence[Exercise], states: dict[str, ExerciseProgr
             state = states.get(e.folder)
             table.add_row(f"{e.id}", f"{e.slug}  [dim]{e.title}[/dim]", _status(state, e.folder == current))
         parts += [table, Text("")]
-    parts.append(Text(f"{len(exercises)} of {total} exercises available. Start one with `kata start ID`.",
-                      style="dim"))
+    parts.append(Text(f"{len(exercises)} of {total} exercises available. Start one with `kata start ID`.", style="dim"))
     return Group(*parts)
 
 
@@ -94,9 +105,17 @@ def perf_table(perf: Iterable[PerfResult]) -> Table:
         table.add_column(col, justify="right" if col in ("yours", "compared with", "ratio", "limit") else "left")
     for p in perf:
         if p.kind == "ratio":
-            ratio, limit, other = f"{p.ratio:.2f}×", f"≤ {p.threshold:g}×", f"reference {_seconds(p.reference_s)}"
+            ratio, limit, other = (
+                f"{p.ratio:.2f}×",
+                f"≤ {p.threshold:g}×",
+                f"reference {_seconds(p.reference_s)}",
+            )
         else:
-            ratio, limit, other = f"{p.ratio:.1f}× faster", f"≥ {p.threshold:g}×", f"baseline {_seconds(p.reference_s)}"
+            ratio, limit, other = (
+                f"{p.ratio:.1f}× faster",
+                f"≥ {p.threshold:g}×",
+                f"baseline {_seconds(p.reference_s)}",
+            )
         mark = "[green]✓[/green]" if p.passed else "[red]✗[/red]"
         table.add_row(p.name, _seconds(p.learner_s), other, ratio, limit, f"{mark} {p.note}".strip())
     return table
@@ -143,8 +162,14 @@ def hints(exercise: Exercise, revealed: int, newly: bool) -> RenderableType:
     parts: list[RenderableType] = []
     for level in range(1, revealed + 1):
         style = "yellow" if newly and level == revealed else "dim"
-        parts.append(Panel(Markdown(exercise.hints[level - 1]), title=f"hint {level}/{len(exercise.hints)}",
-                           title_align="left", border_style=style))
+        parts.append(
+            Panel(
+                Markdown(exercise.hints[level - 1]),
+                title=f"hint {level}/{len(exercise.hints)}",
+                title_align="left",
+                border_style=style,
+            )
+        )
     if revealed >= len(exercise.hints):
         parts.append(Text("That was the last hint; after a pass, `kata solution` shows the reference.", style="dim"))
     else:
@@ -164,8 +189,14 @@ def progress_view(exercises: Sequence[Exercise], states: dict[str, ExerciseProgr
         solved = sum(s.solved for s in got)
         bar = "█" * round(10 * solved / len(rows)) + "░" * (10 - round(10 * solved / len(rows)))
         ratios = [s.best_ratio for s in got if s.best_ratio is not None]
-        table.add_row(f"{level} {name}", bar, f"{solved}/{len(rows)}", str(sum(s.attempts for s in got)),
-                      str(sum(s.hints for s in got)), f"{min(ratios):.2f}×" if ratios else "—")
+        table.add_row(
+            f"{level} {name}",
+            bar,
+            f"{solved}/{len(rows)}",
+            str(sum(s.attempts for s in got)),
+            str(sum(s.hints for s in got)),
+            f"{min(ratios):.2f}×" if ratios else "—",
+        )
     solved_all = sum(s.solved for s in states.values())
     return Group(table, Text(f"{solved_all} of {len(exercises)} available exercises solved.", style="bold"))
 
@@ -176,8 +207,9 @@ class FileView:
     text: str
 
 
-def solution_view(exercise: Exercise, reference: Sequence[FileView], learner: Sequence[FileView],
-                  notes: str, forced: bool) -> RenderableType:
+def solution_view(
+    exercise: Exercise, reference: Sequence[FileView], learner: Sequence[FileView], notes: str, forced: bool
+) -> RenderableType:
     parts: list[RenderableType] = []
     if forced:
         parts.append(Text("Shown before a pass (--force); this is recorded in your progress.", style="yellow"))
@@ -186,9 +218,13 @@ def solution_view(exercise: Exercise, reference: Sequence[FileView], learner: Se
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(ratio=1)
         grid.add_column(ratio=1)
-        grid.add_row(Panel(Syntax(mine.text if mine else "(missing)", "python", line_numbers=True),
-                           title=f"yours: {ref.name}"),
-                     Panel(Syntax(ref.text, "python", line_numbers=True), title=f"reference: {ref.name}"))
+        grid.add_row(
+            Panel(
+                Syntax(mine.text if mine else "(missing)", "python", line_numbers=True),
+                title=f"yours: {ref.name}",
+            ),
+            Panel(Syntax(ref.text, "python", line_numbers=True), title=f"reference: {ref.name}"),
+        )
         parts.append(grid)
     if notes:
         parts.append(Panel(Markdown(notes), title="reference notes", title_align="left"))
@@ -210,8 +246,13 @@ def doctor(checks: Sequence[Check]) -> RenderableType:
     for c in checks:
         table.add_row("[green]✓[/green]" if c.ok else "[red]✗[/red]", c.name, c.detail, c.fix)
     bad = sum(not c.ok for c in checks)
-    return Group(table, Text("Everything works." if not bad else f"{bad} problem(s): see the fix column.",
-                             style="green" if not bad else "red"))
+    return Group(
+        table,
+        Text(
+            "Everything works." if not bad else f"{bad} problem(s): see the fix column.",
+            style="green" if not bad else "red",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -231,7 +272,13 @@ def verify_report(rows: Sequence[VerifyRow]) -> RenderableType:
         table.add_column(col)
     for r in rows:
         mark = "[green]✓[/green]" if r.ok else "[red]✗[/red]"
-        table.add_row(r.exercise, r.variant, r.expected, f"{mark} {r.got.value}", f"{r.seconds:.1f}",
-                      r.message.splitlines()[0][:90] if r.message else "")
+        table.add_row(
+            r.exercise,
+            r.variant,
+            r.expected,
+            f"{mark} {r.got.value}",
+            f"{r.seconds:.1f}",
+            r.message.splitlines()[0][:90] if r.message else "",
+        )
     bad = sum(not r.ok for r in rows)
     return Group(table, Text(f"{len(rows) - bad}/{len(rows)} as expected.", style="green" if not bad else "red"))

@@ -28,6 +28,15 @@ def verify_exercise(exercise: Exercise, *, on_start: Callable[[str], None] | Non
         t0 = time.monotonic()
         result = grade(exercise, folder, trusted=label == "reference")
         passed = result.outcome is Outcome.PASS
-        rows.append(VerifyRow(exercise.folder, label, "pass" if must_pass else "not pass", result.outcome,
-                              passed == must_pass, time.monotonic() - t0, result.message))
+        rows.append(
+            VerifyRow(
+                exercise.folder,
+                label,
+                "pass" if must_pass else "not pass",
+                result.outcome,
+                passed == must_pass,
+                time.monotonic() - t0,
+                result.message,
+            )
+        )
     return rows

@@ -43,8 +43,9 @@ def _observer(folder: Path, handler: _Changes, poll: bool) -> BaseObserver:
     raise OSError("no file watcher could start")
 
 
-def watch_files(folder: Path, names: set[str], on_change: Callable[[], bool], *, poll: bool = False,
-                max_checks: int = 0) -> int:
+def watch_files(
+    folder: Path, names: set[str], on_change: Callable[[], bool], *, poll: bool = False, max_checks: int = 0
+) -> int:
     """Check once, then again after each burst of saves. Returns the number of checks run."""
     handler = _Changes(names)
     observer = _observer(folder, handler, poll)

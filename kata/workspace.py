@@ -48,8 +48,10 @@ class Workspace:
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceError(f"{self.root} is a file, not a folder; pass --workspace with a folder path.")
         if not self.exists():
-            raise WorkspaceError(f"There is no workspace at {self.root} yet; run `kata start 1` to create it, "
-                                 f"or point --workspace / ${ENV} at yours.")
+            raise WorkspaceError(
+                f"There is no workspace at {self.root} yet; run `kata start 1` to create it, "
+                f"or point --workspace / ${ENV} at yours."
+            )
 
     def progress(self) -> Progress:
         try:

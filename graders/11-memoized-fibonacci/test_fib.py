@@ -55,8 +55,11 @@ def test_fib_memo_handles_n_10000_without_recursion_error(solution: ModuleType) 
     try:
         got = solution.fib_memo(10_000)
     except RecursionError:
-        pytest.fail("fib_memo(10_000) raised RecursionError from a cold cache; did you warm the cache "
-                    "bottom-up so no call recurses thousands of frames deep?", pytrace=False)
+        pytest.fail(
+            "fib_memo(10_000) raised RecursionError from a cold cache; did you warm the cache "
+            "bottom-up so no call recurses thousands of frames deep?",
+            pytrace=False,
+        )
     assert got == fib_oracle(10_000), "fib_memo(10_000) returned a wrong value"
 
 
@@ -162,13 +165,16 @@ def test_memoize_preserves_the_function_identity(solution: ModuleType) -> None:
 def test_does_not_delegate_to_functools_caches(source: Source) -> None:
     """The memo is written by hand: functools.lru_cache and functools.cache are not allowed."""
     why = "this exercise asks you to write the memo yourself"
-    found = source.violations({"functools.lru_cache": why, "functools.cache": why,
-                               "functools.cached_property": why})
+    found = source.violations({"functools.lru_cache": why, "functools.cache": why, "functools.cached_property": why})
     assert not found, "\n".join(found)
 
 
 @pytest.mark.perf
 def test_fib_fast_speed_against_the_reference(solution: ModuleType, reference: ModuleType, perf: Perf) -> None:
     """fib_fast(1_000_000) runs within 3× of the reference (median of interleaved CPU-time pairs)."""
-    perf.compare("fib_fast(1_000_000)", lambda: solution.fib_fast(1_000_000), lambda: reference.fib_fast(1_000_000),
-                 max_ratio=3.0)
+    perf.compare(
+        "fib_fast(1_000_000)",
+        lambda: solution.fib_fast(1_000_000),
+        lambda: reference.fib_fast(1_000_000),
+        max_ratio=3.0,
+    )

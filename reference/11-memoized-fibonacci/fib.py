@@ -57,9 +57,9 @@ def memoize(func: Callable[P, R]) -> Memoized[P, R]:
             hits += 1
             return cast(R, result)
         misses += 1
-        result = func(*args, **kwargs)
-        cache[key] = result
-        return cast(R, result)
+        value = func(*args, **kwargs)
+        cache[key] = value
+        return value
 
     def cache_info() -> CacheInfo:
         return CacheInfo(hits, misses, len(cache))

@@ -8,7 +8,7 @@ from typing import Any
 CacheInfo = namedtuple("CacheInfo", "hits misses currsize")
 
 
-class memoize:  # noqa: N801 - used as a decorator, named like one
+class memoize:  # used as a decorator, so named like one
     def __init__(self, func: Any) -> None:
         self.__wrapped__ = func
         self.__name__ = func.__name__
