@@ -17,6 +17,7 @@ class Outcome(StrEnum):
 
 
 class TestStatus(StrEnum):
+    __test__ = False  # not a pytest test class
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"
@@ -25,6 +26,7 @@ class TestStatus(StrEnum):
 
 @dataclass(frozen=True)
 class TestResult:
+    __test__ = False  # not a pytest test class
     name: str
     status: TestStatus
     description: str = ""

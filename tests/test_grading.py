@@ -1,0 +1,130 @@
+"""Every verdict path of the grading engine, through real supervised pytest runs of the probe exercise."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kata.catalog import Exercise
+from kata.grading import grade
+from kata.results import GradeResult, Outcome, TestStatus
+from tests.conftest import REFERENCE, SLOW, make_probe
+
+Grade = Callable[..., GradeResult]
+pytestmark = pytest.mark.slow
+
+
+def test_reference_passes_with_every_test_reported(grade_code: Grade) -> None:
+    result = grade_code(REFERENCE, no_perf=False)
+    assert result.outcome is Outcome.PASS, result.message
+    assert [t.status for t in result.tests] == [TestStatus.PASS] * 4
+    assert result.tests[0].description == "add(2, 3) is 5."
+    assert len(result.perf) == 1 and result.perf[0].passed
+    assert 0.3 < result.perf[0].ratio < 3.0
+
+
+def test_stub_fails_and_names_the_first_failing_test(probe: Exercise) -> None:
+    result = grade(probe, probe.exercise_dir)
+    assert result.outcome is Outcome.FAIL
+    assert result.message.startswith("test_add_small_numbers: NotImplementedError")
+    assert "probe.py:2" in result.tests[0].message, "the learner's own frame is shown"
+
+
+def test_a_wrong_answer_fails_with_the_assertion_message(grade_code: Grade) -> None:
+    result = grade_code(REFERENCE.replace("return a + b", "return a - b"))
+    assert result.outcome is Outcome.FAIL
+    assert "add(2, 3) returned -1, expected 5" in result.message
+
+
+def test_slow_solution_fails_on_speed_only(grade_code: Grade) -> None:
+    result = grade_code(SLOW, no_perf=False)
+    assert result.outcome is Outcome.FAIL
+    assert [t.status for t in result.tests[:3]] == [TestStatus.PASS] * 3
+    assert result.perf and not result.perf[0].passed and result.perf[0].ratio > 3.0
+    assert "slower; the limit is 3×" in result.message
+
+
+def test_perf_is_skipped_when_a_correctness_test_fails(grade_code: Grade) -> None:
+    result = grade_code(REFERENCE.replace("return a + b", "return 0"), no_perf=False)
+    assert result.outcome is Outcome.FAIL
+    assert result.tests[-1].status is TestStatus.SKIPPED
+    assert not result.perf
+
+
+def test_no_perf_passes_without_counting_the_speed(grade_code: Grade) -> None:
+    result = grade_code(SLOW, no_perf=True)
+    assert result.outcome is Outcome.PASS and not result.perf_checked
+    assert "performance not checked" in result.message
+
+
+def test_syntax_error_is_an_error_naming_the_line(grade_code: Grade) -> None:
+    result = grade_code("def add(a, b):\n    return a +\n")
+    assert result.outcome is Outcome.ERROR
+    assert "probe.py line 2: syntax error" in result.message
+
+
+def test_import_error_is_an_error_naming_the_exception(grade_code: Grade) -> None:
+    result = grade_code("import no_such_module_anywhere\n")
+    assert result.outcome is Outcome.ERROR
+    assert "importing probe.py raised ModuleNotFoundError (line 1)" in result.message
+
+
+def test_missing_file_is_an_error_saying_how_to_restore_it(probe: Exercise, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = grade(probe, tmp_path / "empty")
+    assert result.outcome is Outcome.ERROR and "kata reset 1" in result.message
+
+
+def test_infinite_loop_at_import_is_stopped_by_the_wall_clock(tmp_path: Path, grade_code: Grade) -> None:
+    quick = make_probe(tmp_path / "quick", timeout=4)
+    t0 = time.monotonic()
+    result = grade_code("while True:\n    pass\n", exercise=quick)
+    elapsed = time.monotonic() - t0
+    assert result.outcome is Outcome.ERROR
+    assert result.message.startswith("time limit: stopped after 4 s while running test_add_small_numbers")
+    assert elapsed < 4 + 2
+
+
+def test_infinite_loop_inside_a_test_is_stopped_and_named(tmp_path: Path, grade_code: Grade) -> None:
+    quick = make_probe(tmp_path / "quick", timeout=4)
+    t0 = time.monotonic()
+    result = grade_code(REFERENCE + "\ndef total(n):\n    while True:\n        pass\n", exercise=quick)
+    assert result.outcome is Outcome.ERROR
+    assert "while running test_total_matches_the_formula" in result.message
+    assert time.monotonic() - t0 < 4 + 2
+
+
+def test_a_crash_is_reported_with_its_signal(grade_code: Grade) -> None:
+    result = grade_code("import ctypes\n\ndef add(a, b):\n    return ctypes.string_at(0)\n")
+    assert result.outcome is Outcome.ERROR
+    assert "crash" in result.message and "SIGSEGV" in result.message
+    assert "test_add_small_numbers" in result.message
+
+
+def test_an_abort_is_reported_as_a_crash(grade_code: Grade) -> None:
+    result = grade_code("import os\n\ndef add(a, b):\n    os.abort()\n")
+    assert result.outcome is Outcome.ERROR and "SIGABRT" in result.message
+
+
+def test_recursion_blow_up_past_the_c_stack_is_a_crash(tmp_path: Path, grade_code: Grade) -> None:
+    code = """
+        import sys
+
+        def add(a, b):
+            sys.setrecursionlimit(10**7)
+            nested = []
+            for _ in range(10**6):
+                nested = [nested]
+            return repr(nested)  # recursion inside C: overflows the C stack
+    """
+    result = grade_code(code)
+    assert result.outcome is Outcome.ERROR
+    assert "crash" in result.message and "SIGSEGV" in result.message
+
+
+def test_plain_recursion_error_is_a_failure_with_the_learner_frame(grade_code: Grade) -> None:
+    result = grade_code("def add(a, b):\n    return add(a, b)\n")
+    assert result.outcome is Outcome.FAIL and "RecursionError" in result.message
