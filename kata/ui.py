@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -86,8 +84,20 @@ def started(exercise: Exercise, folder: Path, created: Sequence[str], kept: Sequ
     return Text.from_markup("\n".join(lines))
 
 
+def _markdown(text: str) -> RenderableType:
+    from rich.markdown import Markdown  # heavy (markdown-it): imported only where Markdown is rendered
+
+    return Markdown(text)
+
+
+def _code(text: str) -> RenderableType:
+    from rich.syntax import Syntax  # heavy (pygments): imported only for `kata solution`
+
+    return Syntax(text, "python", line_numbers=True)
+
+
 def spec(exercise: Exercise, readme: str) -> RenderableType:
-    return Group(Text(f"Level {exercise.level} · {exercise.level_name}", style="dim"), Markdown(readme))
+    return Group(Text(f"Level {exercise.level} · {exercise.level_name}", style="dim"), _markdown(readme))
 
 
 def _seconds(s: float) -> str:
@@ -164,7 +174,7 @@ def hints(exercise: Exercise, revealed: int, newly: bool) -> RenderableType:
         style = "yellow" if newly and level == revealed else "dim"
         parts.append(
             Panel(
-                Markdown(exercise.hints[level - 1]),
+                _markdown(exercise.hints[level - 1]),
                 title=f"hint {level}/{len(exercise.hints)}",
                 title_align="left",
                 border_style=style,
@@ -220,14 +230,14 @@ def solution_view(
         grid.add_column(ratio=1)
         grid.add_row(
             Panel(
-                Syntax(mine.text if mine else "(missing)", "python", line_numbers=True),
+                _code(mine.text if mine else "(missing)"),
                 title=f"yours: {ref.name}",
             ),
-            Panel(Syntax(ref.text, "python", line_numbers=True), title=f"reference: {ref.name}"),
+            Panel(_code(ref.text), title=f"reference: {ref.name}"),
         )
         parts.append(grid)
     if notes:
-        parts.append(Panel(Markdown(notes), title="reference notes", title_align="left"))
+        parts.append(Panel(_markdown(notes), title="reference notes", title_align="left"))
     return Group(*parts)
 
 
