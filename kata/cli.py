@@ -85,6 +85,12 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[P, T]], Callable[P,
     return register
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"kata {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     workspace: Annotated[
@@ -97,11 +103,11 @@ def main_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print kata's version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print kata's version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
 ) -> None:
-    if version:
-        out.print(f"kata {__version__}")
-        raise typer.Exit()
     STATE.workspace_flag, STATE.debug = workspace, debug
 
 

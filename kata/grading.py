@@ -189,12 +189,12 @@ def judge(exercise: Exercise, out: supervisor.RunOutcome, *, no_perf: bool = Fal
     imports = [e for e in events if e.get("import_error")]
     if imports:
         return result(Outcome.ERROR, str(imports[0].get("message", "your module failed to import")))
-    if collected is None:
+    broken = next((e for e in events if e.get("event") == "collect_error"), None)
+    if collected is None or broken is not None or not expected:
+        detail = f": {broken.get('message', '')}" if broken else ""
         return result(
             Outcome.ERROR,
-            "the grader could not collect its tests; run `kata doctor`, then report this"
-            if out.returncode not in (0, 1) or ended
-            else "the grader process exited during start-up",
+            f"the grader could not collect its tests{detail}; run `kata doctor`, and report this if it persists",
         )
     if not ended:
         return result(

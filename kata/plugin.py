@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 from collections.abc import Generator
 from pathlib import Path
@@ -94,6 +95,9 @@ def describe(item: pytest.Item) -> str:
     return " ".join(doc.split())
 
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
 def _learner_frames(excinfo: pytest.ExceptionInfo[BaseException], solution_dir: Path) -> list[str]:
     frames = []
     for entry in excinfo.traceback:
@@ -123,7 +127,9 @@ def explain(excinfo: pytest.ExceptionInfo[BaseException], solution_dir: Path) ->
     parts = [text, *notes]
     if frames and not isinstance(value, pytest.fail.Exception):
         parts.append("in your code:\n" + "\n".join(frames))
-    return "\n".join(parts)
+    # Stable across runs (the same failure reads the same) and free of kata's temporary paths.
+    text = "\n".join(parts).replace(f"{solution_dir.parent}{os.sep}", "")
+    return _ADDRESS.sub(" at 0x…", text)
 
 
 class Reporter:
@@ -140,6 +146,10 @@ class Reporter:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         tests = [{"name": item.nodeid, "perf": is_perf(item), "description": describe(item)} for item in session.items]
         self.channel.send("collected", tests=tests)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.channel.send("collect_error", where=report.nodeid, message=str(report.longrepr)[-2000:])
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         self.channel.send("start", test=nodeid)

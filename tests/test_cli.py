@@ -42,8 +42,8 @@ def solve(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["list", "start", "show", "check", "watch", "hint", "progress", "solution", "reset", "next",
-                "doctor", "verify"]
+    "command",
+    ["list", "start", "show", "check", "watch", "hint", "progress", "solution", "reset", "next", "doctor", "verify"],
 )
 def test_every_command_has_help(command: str) -> None:
     code, out = kata(command, "--help")
@@ -82,8 +82,12 @@ def test_start_never_overwrites_existing_work(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "ref, phrase",
-    [("0", "ids run from 1 to 80"), ("81", "ids run from 1 to 80"), ("abc", "No exercise matches 'abc'"),
-     ("50", "not written yet")],
+    [
+        ("0", "ids run from 1 to 80"),
+        ("81", "ids run from 1 to 80"),
+        ("abc", "No exercise matches 'abc'"),
+        ("50", "not written yet"),
+    ],
 )
 def test_bad_ids_get_exit_2_and_one_sentence(ref: str, phrase: str) -> None:
     for command in ("start", "show", "check", "reset", "verify"):
@@ -169,7 +173,7 @@ def test_reset_backs_up_then_restores_the_stub(tmp_path: Path) -> None:
 
 
 def test_next_starts_the_first_unsolved_exercise(tmp_path: Path) -> None:
-    code, out = kata("next")
+    code, _out = kata("next")
     assert code == 0 and (tmp_path / "ws/01-probe/probe.py").exists()
 
 
@@ -218,5 +222,5 @@ def test_watch_rechecks_after_a_save(tmp_path: Path) -> None:
 
 
 def test_workspace_flag_overrides_the_environment(tmp_path: Path) -> None:
-    code, out = kata("--workspace", str(tmp_path / "other"), "start", "1")
+    code, _out = kata("--workspace", str(tmp_path / "other"), "start", "1")
     assert code == 0 and (tmp_path / "other/01-probe/probe.py").exists()

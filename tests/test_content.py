@@ -13,9 +13,7 @@ CASES = [(e, label, folder, must_pass) for e in catalog.load_all() for label, fo
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "exercise, label, folder, must_pass", CASES, ids=[f"{c[0].folder}:{c[1]}" for c in CASES]
-)
+@pytest.mark.parametrize("exercise, label, folder, must_pass", CASES, ids=[f"{c[0].folder}:{c[1]}" for c in CASES])
 def test_verify(exercise: catalog.Exercise, label: str, folder: object, must_pass: bool) -> None:
     result = grade(exercise, folder, trusted=label == "reference")  # type: ignore[arg-type]
     if must_pass:

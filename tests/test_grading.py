@@ -128,3 +128,24 @@ def test_recursion_blow_up_past_the_c_stack_is_a_crash(tmp_path: Path, grade_cod
 def test_plain_recursion_error_is_a_failure_with_the_learner_frame(grade_code: Grade) -> None:
     result = grade_code("def add(a, b):\n    return add(a, b)\n")
     assert result.outcome is Outcome.FAIL and "RecursionError" in result.message
+
+
+def test_a_grader_that_cannot_be_collected_is_an_error_never_a_pass(probe: Exercise) -> None:
+    (probe.grader_dir / "test_broken.py").write_text("import no_such_grader_dependency\n")
+    result = grade(probe, probe.reference_dir, trusted=True)
+    assert result.outcome is Outcome.ERROR and "could not collect" in result.message
+    assert "no_such_grader_dependency" in result.message
+
+
+def test_hypothesis_failures_show_the_falsifying_example_reproducibly(probe: Exercise, grade_code: Grade) -> None:
+    (probe.grader_dir / "test_property.py").write_text(
+        "from hypothesis import given, strategies as st\n\n"
+        "@given(st.integers(), st.integers())\n"
+        "def test_add_is_commutative(solution, a, b):\n"
+        "    assert solution.add(a, b) == a + b\n"
+    )
+    buggy = REFERENCE.replace("return a + b", "return a + b if a < 1000 else a")
+    first, second = grade_code(buggy), grade_code(buggy)
+    assert first.outcome is Outcome.FAIL and "Falsifying example" in first.message
+    assert "a=1000" in first.message, "hypothesis shrinks to the boundary"
+    assert first.message == second.message, "derandomised: the same verdict and example every time"
