@@ -1,7 +1,8 @@
 """`kata watch`: re-run a check whenever one of the exercise's files is saved, debounced.
 
 watchdog delivers OS events (inotify, FSEvents, …); where they don't arrive (network drives, some containers)
-`--poll` or a failed observer start falls back to watchdog's polling observer.
+`--poll` or a failed observer start falls back to watchdog's polling observer, and a once-a-second comparison of
+the files' (mtime, size) catches saves whose events never arrive.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 DEBOUNCE_S = 0.3
+STAT_POLL_S = 1.0
+
+
+def _signature(folder: Path, names: set[str]) -> tuple[tuple[str, float, int], ...]:
+    found = []
+    for name in sorted(names):
+        try:
+            st = (folder / name).stat()
+            found.append((name, st.st_mtime, st.st_size))
+        except OSError:
+            found.append((name, 0.0, -1))
+    return tuple(found)
 
 
 class _Changes(FileSystemEventHandler):
@@ -56,7 +69,10 @@ def watch_files(
             checks += 1
             if max_checks and checks >= max_checks:
                 return checks
-            handler.changed.wait()
+            seen = _signature(folder, names)
+            while not handler.changed.wait(STAT_POLL_S):
+                if _signature(folder, names) != seen:
+                    handler.changed.set()
             # Editors save in bursts (write, rename, chmod): wait for the burst to settle.
             while handler.changed.wait(DEBOUNCE_S):
                 handler.changed.clear()
