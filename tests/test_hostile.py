@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -257,3 +261,49 @@ def test_check_writes_nothing_into_the_learner_folder(probe: Exercise, tmp_path:
     before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
     grade(probe, folder, no_perf=False)
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+def _kata(ws: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KATA_WORKSPACE": str(ws)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "kata.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+
+
+def _run(ws: Path, *args: str) -> tuple[int, str]:
+    proc = _kata(ws, *args)
+    out = proc.communicate(timeout=120)[0].decode()
+    return proc.returncode, out
+
+
+def _grader_processes() -> list[psutil.Process]:
+    return [p for p in _marker_processes("kata.plugin") if p.ppid() != os.getpid()]
+
+
+def test_ctrl_c_during_a_check_leaves_no_processes_and_a_sound_progress_file(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert _run(ws, "start", "11")[0] == 0
+    before = {p.pid for p in _grader_processes()}
+    check = _kata(ws, "check", "11")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not {p.pid for p in _grader_processes()} - before:
+        time.sleep(0.05)
+    check.send_signal(signal.SIGINT)
+    out = check.communicate(timeout=30)[0].decode()
+    assert check.returncode == 130 and "interrupted" in out and "Traceback" not in out
+    time.sleep(0.3)
+    assert not {p.pid for p in _grader_processes()} - before, "the grader process tree is gone"
+    code, out = _run(ws, "progress", "--json")
+    assert code == 0 and json.loads(out)["exercises"][0]["attempts"] == 0
+
+
+def test_two_checks_at_once_are_both_recorded(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert _run(ws, "start", "11")[0] == 0
+    checks = [_kata(ws, "check", "11", "--no-perf") for _ in range(2)]
+    for check in checks:
+        check.communicate(timeout=120)
+    assert [c.returncode for c in checks] == [1, 1]
+    code, out = _run(ws, "progress", "--json")
+    assert code == 0
+    assert json.loads(out)["exercises"][0]["attempts"] == 2
