@@ -30,7 +30,7 @@ VERDICT = {
 
 
 def make_console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)  # long paths stay whole
 
 
 def status_spinner(console: Console, text: str) -> Progress:

@@ -217,7 +217,7 @@ def test_watch_rechecks_after_a_save(tmp_path: Path) -> None:
     saver.start()
     code, out = kata("watch", "--no-perf", "--max-checks", "2")
     saver.join()
-    assert code == 0 and out.count("01-probe") >= 1
+    assert code == 0 and "Watching" in out
     assert "FAIL" in out and "PASS" in out, out
 
 

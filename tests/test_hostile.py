@@ -276,23 +276,29 @@ def _run(ws: Path, *args: str) -> tuple[int, str]:
     return proc.returncode, out
 
 
-def _grader_processes() -> list[psutil.Process]:
-    return [p for p in _marker_processes("kata.plugin") if p.ppid() != os.getpid()]
+def _graders_under(pid: int) -> list[psutil.Process]:
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+    return [p for p in children if "kata.plugin" in " ".join(p.cmdline())]
 
 
 def test_ctrl_c_during_a_check_leaves_no_processes_and_a_sound_progress_file(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert _run(ws, "start", "11")[0] == 0
-    before = {p.pid for p in _grader_processes()}
     check = _kata(ws, "check", "11")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not {p.pid for p in _grader_processes()} - before:
+    deadline = time.monotonic() + 60
+    graders: list[psutil.Process] = []
+    while time.monotonic() < deadline and not graders:
+        graders = _graders_under(check.pid)
         time.sleep(0.05)
+    assert graders, "the check started a grader process"
     check.send_signal(signal.SIGINT)
     out = check.communicate(timeout=30)[0].decode()
     assert check.returncode == 130 and "interrupted" in out and "Traceback" not in out
-    time.sleep(0.3)
-    assert not {p.pid for p in _grader_processes()} - before, "the grader process tree is gone"
+    _, alive = psutil.wait_procs(graders, timeout=5)
+    assert not alive, "the grader process tree is gone"
     code, out = _run(ws, "progress", "--json")
     assert code == 0 and json.loads(out)["exercises"][0]["attempts"] == 0
 
