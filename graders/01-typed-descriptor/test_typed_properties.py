@@ -56,7 +56,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=300, phases=PHASES)
+@settings(max_examples=300, phases=PHASES, report_multiple_bugs=False)
 @given(spec=st.sampled_from(SPECS), value=VALUES)
 def test_assignment_is_accepted_exactly_when_isinstance_says_so(
     solution: ModuleType, spec: tuple[tuple[type, ...], bool], value: object
@@ -95,7 +95,7 @@ OPS = st.lists(
 )
 
 
-@settings(max_examples=200, phases=PHASES)
+@settings(max_examples=200, phases=PHASES, report_multiple_bugs=False)
 @given(ops=OPS)
 def test_instances_never_share_values(solution: ModuleType, ops: list[tuple[int, str, int | None]]) -> None:
     """Random assignments and deletions over four instances and two fields agree with a per-instance model."""

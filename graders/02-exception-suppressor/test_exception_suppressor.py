@@ -390,7 +390,7 @@ def should_swallow(exc: BaseException, listed: tuple[type[BaseException], ...], 
     return bool(catchers) and (pattern is None or re.search(pattern, str(exc)) is not None)
 
 
-@settings(max_examples=300, phases=PHASES)
+@settings(max_examples=300, phases=PHASES, report_multiple_bugs=False)
 @given(
     make=st.sampled_from(RAISABLE),
     message=st.sampled_from(MESSAGES),
