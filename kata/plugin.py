@@ -224,11 +224,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _load_hypothesis_profile() -> None:
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
 
     settings.register_profile(
         "kata",
         derandomize=True,
+        # No "explain" phase: it can take ~10 s per failing test, and the shrunk example is what learners need.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
         database=None,
         deadline=None,
         print_blob=False,
