@@ -25,8 +25,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from _http import RawClient, Response, get, parse_byteranges
-from hypothesis import given, settings
+from _http import ProtocolError, RawClient, Response, get, parse_byteranges
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from kata.testing import Perf, Source
@@ -172,50 +172,81 @@ def describe_body(got: bytes, data: bytes, first: int, last: int) -> str:
     return f"the body has the right length but differs from data[{first}:{last + 1}] at offset {offset}"
 
 
+def require(ok: bool, message: str) -> None:
+    """Fail with `message` alone, no traceback.
+
+    Hypothesis formats the failure of every failing example it tries while shrinking; a plain assert's traceback
+    (pytest re-parses the source of each frame) costs far more than the HTTP request itself.
+    """
+    if not ok:
+        pytest.fail(message, pytrace=False)
+
+
+def require_slice(got: bytes, data: bytes, first: int, last: int, where: str) -> None:
+    """Require `got` to be data[first..last] (inclusive), naming the off-by-one when that is the mistake."""
+    if got != data[first : last + 1]:
+        pytest.fail(f"{where}: {describe_body(got, data, first, last)}", pytrace=False)
+
+
+def fetch(port: int, path: str, headers: dict[str, str]) -> Response:
+    """`get`, with a broken response or connection reported as a plain failure message."""
+    try:
+        return get(port, path, headers)
+    except ProtocolError as exc:
+        pytest.fail(f"GET {path} with {headers}: {exc}", pytrace=False)
+    except OSError as exc:
+        pytest.fail(f"GET {path} with {headers}: {type(exc).__name__}: {exc}", pytrace=False)
+
+
 def check_range_response(resp: Response, header: str, data: bytes, content_type: str) -> None:
-    """Assert `resp` is exactly what the README prescribes for GET with `Range: header` on `data`."""
+    """Require `resp` to be exactly what the README prescribes for GET with `Range: header` on `data`."""
     size = len(data)
     ranges = satisfiable_ranges(header, size)
     where = f"GET with Range: {header!r} on a {size}-byte file"
     if ranges is None:
-        assert resp.status == 200, (
-            f"{where}: status {resp.status}, expected 200 (an invalid Range header is "
-            "ignored, RFC 9110 §14.2; did you answer 416 or 400 for bad syntax?)"
+        require(
+            resp.status == 200,
+            f"{where}: status {resp.status}, expected 200 (an invalid Range header is ignored, RFC 9110 §14.2; "
+            "did you answer 416 or 400 for bad syntax?)",
         )
-        assert resp.body == data, f"{where}: 200 but the body is not the whole file ({len(resp.body)} bytes)"
+        require(resp.body == data, f"{where}: 200 but the body is not the whole file ({len(resp.body)} bytes)")
         return
     if not ranges:
-        assert resp.status == 416, f"{where}: status {resp.status}, expected 416 (no range is satisfiable)"
+        require(resp.status == 416, f"{where}: status {resp.status}, expected 416 (no range is satisfiable)")
         got = resp.header("Content-Range")
-        assert got == f"bytes */{size}", f"{where}: 416 with Content-Range {got!r}, expected 'bytes */{size}'"
+        require(got == f"bytes */{size}", f"{where}: 416 with Content-Range {got!r}, expected 'bytes */{size}'")
         return
-    assert resp.status == 206, f"{where}: status {resp.status}, expected 206 with ranges {ranges}"
+    require(resp.status == 206, f"{where}: status {resp.status}, expected 206 with ranges {ranges}")
     if len(ranges) == 1:
         first, last = ranges[0]
         got = resp.header("Content-Range")
         want = f"bytes {first}-{last}/{size}"
-        assert got == want, f"{where}: Content-Range {got!r}, expected {want!r}"
-        assert resp.body == data[first : last + 1], f"{where}: {describe_body(resp.body, data, first, last)}"
+        require(got == want, f"{where}: Content-Range {got!r}, expected {want!r}")
+        require_slice(resp.body, data, first, last, where)
         return
-    ctype = resp.header("Content-Type") or ""
-    parts = parse_byteranges(ctype, resp.body)
-    assert len(parts) == len(ranges), (
-        f"{where}: {len(parts)} parts, expected {len(ranges)} (one per satisfiable "
-        f"range, in the order requested, none merged): {ranges}"
+    try:
+        parts = parse_byteranges(resp.header("Content-Type") or "", resp.body)
+    except ProtocolError as exc:
+        pytest.fail(f"{where}: {exc}", pytrace=False)
+    require(
+        len(parts) == len(ranges),
+        f"{where}: {len(parts)} parts, expected {len(ranges)} (one per satisfiable range, in the order requested, "
+        f"none merged): {ranges}",
     )
     for i, ((headers, body), (first, last)) in enumerate(zip(parts, ranges, strict=True), 1):
         want = f"bytes {first}-{last}/{size}"
-        assert headers.get("content-range") == want, (
-            f"{where}: part {i} has Content-Range {headers.get('content-range')!r}, expected {want!r}"
-        )
-        assert headers.get("content-type") == content_type, (
-            f"{where}: part {i} has Content-Type {headers.get('content-type')!r}, expected {content_type!r}"
-        )
-        assert body == data[first : last + 1], f"{where}: part {i}: {describe_body(body, data, first, last)}"
+        got = headers.get("content-range")
+        require(got == want, f"{where}: part {i} has Content-Range {got!r}, expected {want!r}")
+        got = headers.get("content-type")
+        require(got == content_type, f"{where}: part {i} has Content-Type {got!r}, expected {content_type!r}")
+        require_slice(body, data, first, last, f"{where}: part {i}")
 
 
 # ---- hypothesis strategies ----------------------------------------------------------------------------------
 
+# No "explain" phase: it re-runs failing examples under a tracer, which with a server on the other end can take
+# longer than the test's time limit, and the learner would see a timeout instead of the falsifying example.
+PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
 SIZES = st.one_of(st.integers(0, 64), st.integers(0, 3_000), st.integers(0, 150_000))
 
 
@@ -326,9 +357,7 @@ def test_httpx_reuses_one_keep_alive_connection(port: int) -> None:
         ]
         statuses = [r.status_code for r in responses]
         assert statuses == [200, 206, 206, 200, 416, 404], f"statuses {statuses}"
-        assert responses[1].content == DATA[10:20], (
-            f"Range: bytes=10-19: {describe_body(responses[1].content, DATA, 10, 19)}"
-        )
+        require_slice(responses[1].content, DATA, 10, 19, "Range: bytes=10-19")
         addresses = {r.extensions["network_stream"].get_extra_info("client_addr") for r in responses}
         assert len(addresses) == 1, (
             f"httpx needed {len(addresses)} connections for 6 requests; the server must keep "
@@ -354,7 +383,7 @@ def test_pipelined_requests_are_answered_in_order(port: int) -> None:
         f"second response (HEAD): {second.status}, Content-Length {second.header('Content-Length')!r}"
     )
     assert third.status == 206, f"third response: {third.status}; did you drop bytes already read from the socket?"
-    assert third.body == DATA[5:10], f"third response (bytes=5-9): {describe_body(third.body, DATA, 5, 9)}"
+    require_slice(third.body, DATA, 5, 9, "third response (bytes=5-9)")
 
 
 def test_connection_close_and_http_1_0_close_after_the_response(port: int) -> None:
@@ -419,7 +448,7 @@ def test_full_get_has_length_type_and_accept_ranges(port: int) -> None:
             r = client.get(path)
             assert r.status_code == 200, f"GET {path}: {r.status_code}"
             if body is not None:
-                assert r.content == body, f"GET {path}: {len(r.content)} bytes, expected {len(body)}"
+                require(r.content == body, f"GET {path}: {len(r.content)} bytes, expected the file's {len(body)}")
             assert r.headers.get("content-length") == str(len(r.content)), f"GET {path}: Content-Length"
             assert r.headers.get("accept-ranges") == "bytes", f"GET {path}: Accept-Ranges is not 'bytes'"
             if ctype is not None:
@@ -473,7 +502,7 @@ def test_symlink_inside_the_root_is_served(port: int) -> None:
     """A symlink whose target stays inside the root is served like the target."""
     resp = get(port, "/inside-link.bin", {"Range": "bytes=0-99"})
     assert resp.status == 206, f"GET /inside-link.bin with Range: bytes=0-99: {resp.status}, expected 206"
-    assert resp.body == DATA[:100], f"GET /inside-link.bin: {describe_body(resp.body, DATA, 0, 99)}"
+    require_slice(resp.body, DATA, 0, 99, "GET /inside-link.bin")
 
 
 def test_etag_is_strong_and_last_modified_is_the_mtime(port: int, site: Site) -> None:
@@ -524,9 +553,9 @@ def test_if_range_honours_only_a_matching_strong_validator(port: int, site: Site
             "; a weak tag or a different date never matches" if status == 200 else ""
         )
         if status == 206:
-            assert resp.body == data[1000:], f"{where}: {describe_body(resp.body, data, 1000, len(data) - 1)}"
+            require_slice(resp.body, data, 1000, len(data) - 1, where)
         else:
-            assert resp.body == data, f"{where}: 200 but the body is not the whole file"
+            require(resp.body == data, f"{where}: 200 but the body is not the whole file")
     path.write_bytes(data + b"appended")
     os.utime(path, (1_600_000_500, 1_600_000_500))
     resp = get(port, "/resume.bin", {"Range": "bytes=1000-", "If-Range": etag})
@@ -552,48 +581,48 @@ def test_if_range_honours_only_a_matching_strong_validator(port: int, site: Site
 )
 def test_single_range_examples(port: int, header: str, first: int, last: int) -> None:
     """Single, suffix (`-500`), open-ended (`99000-`) and clipped ranges give 206 with the exact inclusive slice."""
-    check_range_response(get(port, "/data.bin", {"Range": header}), header, DATA, "application/octet-stream")
+    check_range_response(fetch(port, "/data.bin", {"Range": header}), header, DATA, "application/octet-stream")
     assert satisfiable_ranges(header, len(DATA)) == [(first, last)]
 
 
 @pytest.mark.parametrize("header", ["bytes=100000-", "bytes=100000-100005", "bytes=-0", "bytes=200000-,-0"])
 def test_unsatisfiable_ranges_get_416_with_the_size(port: int, header: str) -> None:
     """A valid Range with no satisfiable range is 416 with `Content-Range: bytes */100000`."""
-    check_range_response(get(port, "/data.bin", {"Range": header}), header, DATA, "application/octet-stream")
+    check_range_response(fetch(port, "/data.bin", {"Range": header}), header, DATA, "application/octet-stream")
 
 
 def test_empty_file_satisfies_no_range(port: int) -> None:
     """On an empty file every range is unsatisfiable (416, `bytes */0`); without Range it is 200 with no body."""
     for header in ("bytes=0-", "bytes=-5", "bytes=0-0"):
-        check_range_response(get(port, "/empty.bin", {"Range": header}), header, b"", "application/octet-stream")
+        check_range_response(fetch(port, "/empty.bin", {"Range": header}), header, b"", "application/octet-stream")
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, phases=PHASES, report_multiple_bugs=False)
 @given(range_headers(1, 1))
 def test_single_ranges_are_byte_exact(port: int, site: Site, case: tuple[int, str]) -> None:
     """Any single range-spec on a file of any size gives the slice the RFC prescribes (206), or 416."""
     size, header = case
     path, data = file_of_size(site.root, size)
-    check_range_response(get(port, path, {"Range": header}), header, data, "application/octet-stream")
+    check_range_response(fetch(port, path, {"Range": header}), header, data, "application/octet-stream")
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, phases=PHASES, report_multiple_bugs=False)
 @given(range_headers(2, 6))
 def test_multiple_ranges_are_multipart_byteranges(port: int, site: Site, case: tuple[int, str]) -> None:
     """Several ranges give multipart/byteranges: one part per satisfiable range, in order, each with its headers."""
     size, header = case
     path, data = file_of_size(site.root, size)
-    check_range_response(get(port, path, {"Range": header}), header, data, "application/octet-stream")
+    check_range_response(fetch(port, path, {"Range": header}), header, data, "application/octet-stream")
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, phases=PHASES, report_multiple_bugs=False)
 @given(invalid_range_headers())
 def test_invalid_range_headers_are_ignored(port: int, site: Site, case: tuple[int, str]) -> None:
     """A Range header with another unit, bad syntax or a reversed range is ignored: 200 with the whole file."""
     size, header = case
     assert satisfiable_ranges(header, size) is None
     path, data = file_of_size(site.root, size)
-    check_range_response(get(port, path, {"Range": header}), header, data, "application/octet-stream")
+    check_range_response(fetch(port, path, {"Range": header}), header, data, "application/octet-stream")
 
 
 # ---- a real client: curl -----------------------------------------------------------------------------------------
@@ -614,9 +643,10 @@ def test_curl_ranges_resume_and_connection_reuse(port: int, tmp_path: Path) -> N
             b = client.request("GET", "/sub/nested.bin", {"Range": "bytes=100-199"}).body
             multi = client.request("GET", "/data.bin", {"Range": "bytes=0-9,20-29"})
             partial.write_bytes(DATA[:4321] + client.request("GET", "/data.bin", {"Range": "bytes=4321-"}).body)
-        assert (a, b) == (DATA[100:200], NESTED[100:200]), "curl is absent; the raw-client range requests failed"
+        require_slice(a, DATA, 100, 199, "(curl is absent) raw client, bytes=100-199 of /data.bin")
+        require_slice(b, NESTED, 100, 199, "(curl is absent) raw client, bytes=100-199 of /sub/nested.bin")
         check_range_response(multi, "bytes=0-9,20-29", DATA, "application/octet-stream")
-        assert partial.read_bytes() == DATA
+        require(partial.read_bytes() == DATA, "(curl is absent) resuming /data.bin from byte 4321 failed")
         return
     common = [curl, "--noproxy", "*", "--http1.1", "-sS", "--max-time", "10"]
     run = subprocess.run(
@@ -637,8 +667,8 @@ def test_curl_ranges_resume_and_connection_reuse(port: int, tmp_path: Path) -> N
         check=False,
     )
     assert run.returncode == 0, f"curl failed: {run.stderr.decode(errors='replace')[-500:]}"
-    assert (tmp_path / "a").read_bytes() == DATA[100:200], "curl -r 100-199 got the wrong bytes of /data.bin"
-    assert (tmp_path / "b").read_bytes() == NESTED[100:200], "curl -r 100-199 got the wrong bytes of /sub/nested.bin"
+    require_slice((tmp_path / "a").read_bytes(), DATA, 100, 199, "curl -r 100-199 /data.bin")
+    require_slice((tmp_path / "b").read_bytes(), NESTED, 100, 199, "curl -r 100-199 /sub/nested.bin")
     assert re.search(r"re-?using existing", run.stderr.decode(errors="replace"), re.IGNORECASE), (
         "curl opened a second connection for the second URL: keep the HTTP/1.1 connection open"
     )
@@ -653,12 +683,12 @@ def test_curl_ranges_resume_and_connection_reuse(port: int, tmp_path: Path) -> N
     ctype = re.search(r"(?im)^content-type:\s*(.+?)\s*$", head)
     assert ctype is not None and "206" in head.splitlines()[0], f"curl -r 0-9,20-29 got:\n{head}"
     parts = parse_byteranges(ctype.group(1), (tmp_path / "m").read_bytes())
-    assert [body for _, body in parts] == [DATA[0:10], DATA[20:30]], "curl -r 0-9,20-29: wrong parts"
+    require([body for _, body in parts] == [DATA[0:10], DATA[20:30]], "curl -r 0-9,20-29: wrong parts")
     run = subprocess.run(
         [*common, "-C", "-", "-o", str(partial), f"{base}/data.bin"], capture_output=True, timeout=15, check=False
     )
     assert run.returncode == 0, f"curl -C - failed: {run.stderr.decode(errors='replace')[-500:]}"
-    assert partial.read_bytes() == DATA, "curl -C - (resume from byte 4321) did not rebuild the file"
+    require(partial.read_bytes() == DATA, "curl -C - (resume from byte 4321) did not rebuild the file")
 
 
 # ---- large files ---------------------------------------------------------------------------------------------
@@ -691,7 +721,7 @@ def test_large_file_is_streamed_with_bounded_memory(solution: ModuleType, tmp_pa
                     assert resp.status_code == status, f"GET /large.bin {headers}: {resp.status_code}"
                     for chunk in resp.iter_raw():
                         got.update(chunk)
-                assert got.digest() == digest.digest(), f"GET /large.bin {headers}: the body is not the file's bytes"
+                require(got.digest() == digest.digest(), f"GET /large.bin {headers}: the body is not the file's bytes")
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()

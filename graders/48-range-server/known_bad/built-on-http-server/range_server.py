@@ -49,7 +49,6 @@ _REASONS = {
     405: "Method Not Allowed",
     416: "Range Not Satisfiable",
     431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
     505: "HTTP Version Not Supported",
 }
 
@@ -129,7 +128,7 @@ class RangeServer:
         self._requested_port = port
         self._listener: socket.socket | None = None
         self._port: int | None = None
-        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake: tuple[socket.socket, socket.socket] | None = None  # stop() writes, the acceptor wakes up
         self._acceptor: threading.Thread | None = None
         self._lock = threading.Lock()
         self._connections: dict[socket.socket, threading.Thread] = {}
@@ -179,8 +178,8 @@ class RangeServer:
                 _shutdown(conn)  # wakes a thread blocked in recv() or sendfile()
         for thread in threads:
             thread.join(STOP_TIMEOUT_S)
-        self._wake_r.close()
-        self._wake_w.close()
+        for end in self._wake or ():
+            end.close()
 
     def __enter__(self) -> Self:
         self.start()
@@ -190,24 +189,6 @@ class RangeServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-
-    def _accept_loop(self) -> None:
-        assert self._listener is not None
-        with self._listener, selectors.DefaultSelector() as selector:
-            selector.register(self._listener, selectors.EVENT_READ)
-            selector.register(self._wake_r, selectors.EVENT_READ)
-            while True:
-                for key, _ in selector.select():
-                    if key.fileobj is self._wake_r:
-                        return
-                    try:
-                        conn, _ = self._listener.accept()
-                    except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-                        continue  # the client gave up between select() and accept()
-                    thread = threading.Thread(target=self._serve, args=(conn,), name="range-server-conn", daemon=True)
-                    with self._lock:
-                        self._connections[conn] = thread
-                    thread.start()
 
     # ---- one connection ----------------------------------------------------------------------------------
 

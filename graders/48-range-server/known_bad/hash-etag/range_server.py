@@ -50,7 +50,6 @@ _REASONS = {
     405: "Method Not Allowed",
     416: "Range Not Satisfiable",
     431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
     505: "HTTP Version Not Supported",
 }
 
@@ -129,7 +128,8 @@ class RangeServer:
         self.host = host
         self._requested_port = port
         self._listener: socket.socket | None = None
-        self._wake_r, self._wake_w = socket.socketpair()
+        self._port: int | None = None
+        self._wake: tuple[socket.socket, socket.socket] | None = None  # stop() writes, the acceptor wakes up
         self._acceptor: threading.Thread | None = None
         self._lock = threading.Lock()
         self._connections: dict[socket.socket, threading.Thread] = {}
@@ -140,9 +140,9 @@ class RangeServer:
     @property
     def port(self) -> int:
         """The bound port (valid after `start()`)."""
-        if self._listener is None:
+        if self._port is None:
             raise RuntimeError("the server is not started")
-        return int(self._listener.getsockname()[1])
+        return self._port
 
     def start(self) -> int:
         """Bind, listen, serve in background threads, and return the bound port."""
@@ -159,6 +159,8 @@ class RangeServer:
             listener.close()
             raise
         self._listener = listener
+        self._port = int(listener.getsockname()[1])
+        self._wake = socket.socketpair()
         self._acceptor = threading.Thread(target=self._accept_loop, name="range-server-accept", daemon=True)
         self._acceptor.start()
         return self.port
@@ -169,8 +171,8 @@ class RangeServer:
             if self._stopping:
                 return
             self._stopping = True
-        if self._acceptor is not None:
-            self._wake_w.send(b"x")
+        if self._acceptor is not None and self._wake is not None:
+            self._wake[1].send(b"x")
             self._acceptor.join(STOP_TIMEOUT_S)
         with self._lock:  # no new connection can register now: the acceptor has exited
             threads = list(self._connections.values())
@@ -178,8 +180,8 @@ class RangeServer:
                 _shutdown(conn)  # wakes a thread blocked in recv() or sendfile()
         for thread in threads:
             thread.join(STOP_TIMEOUT_S)
-        self._wake_r.close()
-        self._wake_w.close()
+        for end in self._wake or ():
+            end.close()
 
     def __enter__(self) -> Self:
         self.start()
@@ -191,13 +193,14 @@ class RangeServer:
         self.stop()
 
     def _accept_loop(self) -> None:
-        assert self._listener is not None
+        assert self._listener is not None and self._wake is not None
+        wake = self._wake[0]
         with self._listener, selectors.DefaultSelector() as selector:
             selector.register(self._listener, selectors.EVENT_READ)
-            selector.register(self._wake_r, selectors.EVENT_READ)
+            selector.register(wake, selectors.EVENT_READ)
             while True:
                 for key, _ in selector.select():
-                    if key.fileobj is self._wake_r:
+                    if key.fileobj is wake:
                         return
                     try:
                         conn, _ = self._listener.accept()
