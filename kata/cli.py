@@ -173,7 +173,7 @@ def _begin(ex: Exercise) -> None:
     progress = ws.progress()
     progress.set_current(ex.folder)
     progress.close()
-    out.print(ui.started(ex, result.folder, result.created, result.kept))
+    out.print(ui.started(ex, result.folder, result.created, result.kept), soft_wrap=True)  # paths stay whole
 
 
 @command()
@@ -236,7 +236,7 @@ def watch(
     ex = _pick(ws, exercise)
     _started(ws, ex)
     paths = [ws.folder(ex) / f for f in ex.files]
-    out.print(f"Watching {', '.join(str(p) for p in paths)}; save to re-check, Ctrl-C to stop.")
+    out.print(f"Watching {', '.join(str(p) for p in paths)}; save to re-check, Ctrl-C to stop.", soft_wrap=True)
 
     def run_check() -> bool:
         result = _grade(ws, ex, no_perf, quiet=False)

@@ -36,7 +36,7 @@ INI = """[pytest]
 python_files = test_*.py
 python_classes = Test*
 python_functions = test_*
-addopts = -q -p no:cacheprovider --noconftest --import-mode=importlib -p no:randomly -p no:xdist
+addopts = -q --tb=native -p no:cacheprovider --noconftest --import-mode=importlib -p no:randomly -p no:xdist
     -p no:benchmark -p no:timeout
 pythonpath = {grader}
 filterwarnings = ignore::DeprecationWarning

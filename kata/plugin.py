@@ -231,6 +231,7 @@ def _load_hypothesis_profile() -> None:
         derandomize=True,
         # No "explain" phase: it can take ~10 s per failing test, and the shrunk example is what learners need.
         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+        report_multiple_bugs=False,  # one clear failing example, not an ExceptionGroup of them
         database=None,
         deadline=None,
         print_blob=False,

@@ -30,7 +30,7 @@ VERDICT = {
 
 
 def make_console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)  # long paths stay whole
+    return Console(stderr=stderr, highlight=False)
 
 
 def status_spinner(console: Console, text: str) -> Progress:
@@ -136,6 +136,8 @@ def grade_result(result: GradeResult, exercise: Exercise) -> RenderableType:
     for t in result.tests:
         mark, style = MARKS[t.status]
         label = t.description or t.name
+        if t.description and "[" in t.name:  # a parametrised case: say which one
+            label += f"  [{t.name.split('[', 1)[1].rstrip(']')}]"
         parts.append(Text.assemble((f" {mark} ", style), (label, "" if t.status is TestStatus.PASS else style)))
     first = next((t for t in result.tests if t.status in (TestStatus.FAIL, TestStatus.ERROR)), None)
     if first is not None and result.outcome is Outcome.FAIL:
