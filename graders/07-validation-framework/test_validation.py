@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import pprint
+import textwrap
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from _validation_oracle import Err, build_models, describe, expect
@@ -19,6 +21,15 @@ Mod = types.ModuleType
 
 # ---------------------------------------------------------------------------------------------------------
 # helpers
+
+
+def fail(message: str) -> NoReturn:
+    """Fail with `message`; long lines are wrapped at 100 columns (the report panel crops, it doesn't wrap)."""
+    lines = [
+        textwrap.fill(line, 100, subsequent_indent="    ", break_on_hyphens=False) if len(line) > 100 else line
+        for line in message.splitlines()
+    ]
+    pytest.fail("\n".join(lines), pytrace=False)
 
 
 def plain_errors(mod: Mod, exc: BaseException) -> list[Err]:
@@ -40,7 +51,7 @@ def errors_of(mod: Mod, call: Callable[[], object], what: str, help: str = "") -
     except mod.ValidationError as exc:
         return plain_errors(mod, exc)
     message = f"{what} was accepted (it returned {got!r}); expected ValidationError"
-    pytest.fail(message + (f"; {help}" if help else ""), pytrace=False)
+    fail(message + (f"; {help}" if help else ""))
 
 
 def show(errors: list[Err]) -> str:
@@ -50,7 +61,7 @@ def show(errors: list[Err]) -> str:
 def assert_errors(got: list[Err], expected: list[Err], what: str, help: str = "") -> None:
     if got != expected:
         message = f"{what} reported\n{show(got)}\nexpected\n{show(expected)}"
-        pytest.fail(message + (f"\n{help}" if help else ""), pytrace=False)
+        fail(message + (f"\n{help}" if help else ""))
 
 
 def kind_name(kind: Any) -> str:
@@ -128,8 +139,9 @@ def test_instances_do_not_share_values(shop: types.SimpleNamespace) -> None:
     a.age = 31
     got = (a.name, a.age, b.name, b.age)
     assert got == ("Ann", 31, "Bob", 40), (
-        f"(a.name, a.age, b.name, b.age) = {got}, expected ('Ann', 31, 'Bob', 40); did you store the value on "
-        "the Field (self) instead of on the instance? One Field object serves every instance of the class."
+        f"(a.name, a.age, b.name, b.age) = {got}, expected ('Ann', 31, 'Bob', 40)\n"
+        "did you store the value on the Field (self) instead of on the instance?\n"
+        "One Field object serves every instance of the class."
     )
 
 
@@ -147,7 +159,8 @@ def test_defaults_are_copied_for_each_instance(shop: types.SimpleNamespace) -> N
     a.tags.append("mutated")
     b = valid_user(shop)
     assert b.tags == [], (
-        f"a new instance's default tags are {b.tags!r}; did you share the default object? deep-copy it per instance"
+        f"a new instance's default tags are {b.tags!r}\n"
+        "did you share the default object? deep-copy it for each instance"
     )
 
 
@@ -303,7 +316,7 @@ def test_field_rejects_unsupported_kinds_and_misplaced_constraints(solution: Mod
     for what, make in bad:
         with pytest.raises(TypeError):
             make()
-            pytest.fail(f"{what} did not raise TypeError", pytrace=False)
+            fail(f"{what} did not raise TypeError")
     solution.Field(list[list[int]], min_length=1)  # these are fine
     solution.Field(float, choices=(1.5, 2.5), ge=0)
 
@@ -380,7 +393,7 @@ def test_validation_error_str_has_one_line_per_error(solution: Mod, shop: types.
     except solution.ValidationError as exc:
         text = str(exc)
     else:
-        pytest.fail("User(**data) was accepted", pytrace=False)
+        fail("User(**data) was accepted")
     expected = "address.street: length must be at least 1, got 0\naddress.zip: must match '[0-9]{5}', got '1'"
     assert text == expected, f"str(error) was\n{text}\nexpected\n{expected}"
     data["address"] = ADDR
@@ -424,7 +437,7 @@ def test_validators_run_in_definition_order_base_class_first(solution: Mod) -> N
     got = errors_of(solution, lambda: Child(a=1, b=2), "Child(a=1, b=2)")
     assert calls == ["first", "second", "third"], (
         f"validators ran in the order {calls}, expected ['first', 'second', 'third']"
-        + ("; did you stop at the first failing validator?" if calls == ["first", "second"] else "")
+        + ("\ndid you stop at the first failing validator?" if calls == ["first", "second"] else "")
     )
     expected: list[Err] = [(("a",), "validator", "second failed"), ((), "validator", "third failed with a=1, b=2")]
     assert_errors(got, expected, "Child(a=1, b=2)")
@@ -459,7 +472,7 @@ def test_validator_returns_the_method_and_other_exceptions_propagate(solution: M
     M = type("M", (solution.Model,), {"a": solution.Field(int), "rule": marked})
     with pytest.raises(KeyError):
         M(a=1)
-        pytest.fail("a KeyError raised inside a validator was swallowed; only ValueError is reported", pytrace=False)
+        fail("a KeyError raised inside a validator was swallowed; only ValueError is reported")
 
 
 def test_nested_validator_errors_are_prefixed(solution: Mod, shop: types.SimpleNamespace) -> None:
@@ -647,16 +660,22 @@ def test_invalid_data_is_never_accepted(solution: Mod, schema_models: dict[str, 
     """Generated data: the model reports exactly the errors the README's rules predict, or builds exactly the values."""
     expected, plain = expect("Person", data)
     got, built = _run(solution, schema_models["Person"], data)
-    where = f"Person.from_dict({data!r}), with the models\n{describe('Address')}\n{describe('Person')}\n"
+    context = _context(data)
     if expected:
         if built is not None:
-            pytest.fail(f"{where} was accepted, but it should report\n{show(expected)}", pytrace=False)
-        assert_errors(got, expected, where)
+            fail(f"Person.from_dict(data) was accepted, but it should report\n{show(expected)}\n{context}")
+        assert_errors(got, expected, "Person.from_dict(data)", context)
         return
     if built is None:
-        pytest.fail(f"{where} raised\n{show(got)}\nbut the data is valid", pytrace=False)
+        fail(f"Person.from_dict(data) raised\n{show(got)}\nbut the data is valid\n{context}")
     d = built.to_dict()
-    assert strict_equal(d, plain), f"{where}.to_dict() = {d!r}\nexpected {plain!r}"
+    if not strict_equal(d, plain):
+        fail(f"Person.from_dict(data).to_dict() = {d!r}\nexpected {plain!r}\n{context}")
+
+
+def _context(data: dict[str, Any]) -> str:
+    shown = pprint.pformat(data, width=100, sort_dicts=False)
+    return f"where data = {shown}\nand the models are\n{describe('Address')}\n{describe('Person')}"
 
 
 @settings(max_examples=150, report_multiple_bugs=False, phases=PHASES)
@@ -669,15 +688,19 @@ def test_valid_data_round_trips_through_dicts(
     Person = schema_models["Person"]
     got, built = _run(solution, Person, data)
     if expected:  # valid fields can still break a cross-field rule: then those errors must match
-        assert_errors(got, expected, f"Person.from_dict({data!r})")
+        assert_errors(got, expected, "Person.from_dict(data)", _context(data))
         return
-    assert built is not None, f"Person.from_dict({data!r}) raised\n{show(got)}"
+    if built is None:
+        fail(f"Person.from_dict(data) raised\n{show(got)}\nbut the data is valid\n{_context(data)}")
     d = built.to_dict()
-    assert strict_equal(d, plain), f"to_dict() = {d!r}\nexpected {plain!r}"
+    if not strict_equal(d, plain):
+        fail(f"Person.from_dict(data).to_dict() = {d!r}\nexpected {plain!r}\n{_context(data)}")
     again = Person.from_dict(d)
-    assert strict_equal(again.to_dict(), d), "from_dict(m.to_dict()).to_dict() differs from m.to_dict()"
-    assert again == built, "from_dict(m.to_dict()) != m"
-    assert type(again.history) is list and all(type(a) is schema_models["Address"] for a in again.history)
+    if not strict_equal(again.to_dict(), d) or again != built:
+        fail(f"m = Person.from_dict(data): Person.from_dict(m.to_dict()) differs from m\n{_context(data)}")
+    assert type(again.history) is list and all(type(a) is schema_models["Address"] for a in again.history), (
+        "a list[Address] field must hold Address instances after from_dict"
+    )
 
 
 def test_uses_no_validation_library(source: Source) -> None:
