@@ -124,7 +124,7 @@ class Source:
             if dotted:
                 head, _, rest = dotted.partition(".")
                 resolved = aliases.get(head, head) + (f".{rest}" if rest else "")
-                if resolved != dotted or "." in dotted:
+                if resolved != dotted or "." in dotted or dotted in forbidden:  # bare names: exec, eval, …
                     found += self._hits(node, resolved, forbidden)
         return sorted(set(found), key=lambda s: int(s.split(":")[0].split()[1]))
 

@@ -150,3 +150,19 @@ def test_hypothesis_failures_show_the_falsifying_example_reproducibly(probe: Exe
     assert "Falsifying example" in first.message or "Failing test case" in first.message  # hypothesis < / >= 6.16x
     assert "a=1000" in first.message, "hypothesis shrinks to the boundary"
     assert first.message == second.message, "derandomised: the same verdict and example every time"
+
+
+def test_constraint_checks_name_the_line_through_aliases_and_bare_builtins() -> None:
+    import ast
+
+    from kata.testing import Source
+
+    text = (
+        "import functools\nfrom functools import lru_cache as lc\n\n@functools.cache\ndef f(): pass\n"
+        "x = exec('1')\nfrom http import server\n"
+    )
+    found = Source(Path("m.py"), text, ast.parse(text)).violations(
+        {"functools.lru_cache": "no", "functools.cache": "no", "exec": "no", "http.server": "no"}
+    )
+    assert [line.split(":")[0] for line in found] == ["line 2", "line 4", "line 6", "line 7"]
+    assert "`from functools import lru_cache as lc` uses functools.lru_cache" in found[0]
