@@ -99,12 +99,17 @@ def _measure_pairs(
     min_pairs: int,
     max_pairs: int,
     budget_s: float,
+    settle_early: bool,
 ) -> tuple[list[float], float, float, int, float]:
     """Interleaved pairs; returns (ratios, learner ns/call, reference ns/call, pairs, cpu share)."""
     first_ref = _sample(reference, 1, clock)  # warm-up: imports, JIT compilation, first-call caches
-    with _budget(max(2.0, 20 * threshold * first_ref / 1e9)):
-        first_learner = _sample(learner, 1, clock)
-    if first_learner > 1e9 and first_learner > 10 * threshold * first_ref:
+    if not settle_early:  # the learner is the fast side of a speed-up: nothing to cut short
+        _sample(learner, 1, clock)
+        first_learner = 0.0
+    else:
+        with _budget(max(5.0, 20 * threshold * first_ref / 1e9)):
+            first_learner = _sample(learner, 1, clock)
+    if settle_early and first_learner > 1e9 and first_learner > 10 * threshold * first_ref:
         # One call already settles it; timing more pairs would only spend the learner's time.
         ratio = first_learner / max(first_ref, 1.0)
         return [ratio], first_learner, first_ref, 1, 1.0
@@ -188,7 +193,7 @@ def _run(
     limit = threshold if kind == "ratio" else 1.0 / threshold
     try:
         ratios, t_learner, t_other, pairs, share = _measure_pairs(
-            learner, other, clock, limit, min_pairs, max_pairs, budget_s
+            learner, other, clock, limit, min_pairs, max_pairs, budget_s, settle_early=kind == "ratio"
         )
     except BudgetExceeded:
         result = PerfResult(
