@@ -12,7 +12,8 @@ import json
 import os
 import re
 import signal
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -43,9 +44,26 @@ def _expire(signum: int, frame: FrameType | None) -> None:
     raise TestTimeLimit
 
 
-def time_limit(item: pytest.Item) -> float:
-    marker = item.get_closest_marker("time_limit")
+def time_limit(item: pytest.Item | None) -> float:
+    marker = item.get_closest_marker("time_limit") if item is not None else None
     return float(marker.args[0]) if marker else DEFAULT_TEST_TIME_LIMIT_S
+
+
+@contextmanager
+def _limited(item: pytest.Item | None) -> Iterator[None]:
+    """Arm the per-test wall-clock limit around one phase (nested phases keep the outer deadline)."""
+    remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, remaining or time_limit(item))
+    try:
+        yield
+    finally:
+        if remaining:
+            left = signal.getitimer(signal.ITIMER_REAL)[0]
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 class Channel:
@@ -138,6 +156,7 @@ class Reporter:
         self.channel = settings.channel
         self.failed = False
         self.raised: dict[str, bool] = {}
+        self.current: pytest.Item | None = None
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -164,18 +183,33 @@ class Reporter:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, object, object]:
-        previous = signal.signal(signal.SIGALRM, _expire)
-        signal.setitimer(signal.ITIMER_REAL, time_limit(item))
-        try:
-            result = yield
-        except BaseException:
-            self.raised[item.nodeid] = True
-            raise
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        with _limited(item):
+            try:
+                result = yield
+            except BaseException:
+                self.raised[item.nodeid] = True
+                raise
         self.raised[item.nodeid] = False
         return result
+
+    # Fixtures (a learner's server starting, their module importing) get the same limit per phase.
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        self.current = item
+        try:
+            return (yield)
+        finally:
+            self.current = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self) -> Generator[None, object, object]:
+        with _limited(self.current):  # the running test's limit, also for session-scoped fixtures
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, object, object]:
+        with _limited(item):
+            return (yield)
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(

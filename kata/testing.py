@@ -22,7 +22,7 @@ from types import ModuleType
 import pytest
 
 from kata import perf as _perf
-from kata.plugin import SETTINGS, Settings
+from kata.plugin import SETTINGS, Settings, TestTimeLimit
 from kata.results import PerfResult
 
 
@@ -47,6 +47,11 @@ def load_module(directory: Path, name: str, alias: str) -> ModuleType:
         return module
     except SyntaxError as exc:
         raise SolutionImportError(f"{path.name} has a syntax error at line {exc.lineno}: {exc.msg}") from None
+    except TestTimeLimit:
+        raise SolutionImportError(
+            f"importing {path.name} did not finish within the time limit; "
+            "look for an infinite loop or blocking call at module level"
+        ) from None
     except SystemExit as exc:
         raise SolutionImportError(
             f"importing {path.name} called sys.exit({exc.code!r}); remove module-level exits"

@@ -166,3 +166,14 @@ def test_constraint_checks_name_the_line_through_aliases_and_bare_builtins() -> 
     )
     assert [line.split(":")[0] for line in found] == ["line 2", "line 4", "line 6", "line 7"]
     assert "`from functools import lru_cache as lc` uses functools.lru_cache" in found[0]
+
+
+def test_a_hang_at_import_hits_the_test_time_limit_as_an_error(probe: Exercise, grade_code: Grade) -> None:
+    (probe.grader_dir / "test_probe.py").write_text(
+        "import pytest\n\n@pytest.mark.time_limit(3)\ndef test_add(solution):\n    assert solution.add(1, 2) == 3\n"
+    )
+    t0 = time.monotonic()
+    result = grade_code("import time\nwhile True:\n    time.sleep(0.01)\n")
+    assert result.outcome is Outcome.ERROR
+    assert "importing probe.py did not finish within the time limit" in result.message
+    assert time.monotonic() - t0 < 3 + 10
