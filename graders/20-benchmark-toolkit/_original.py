@@ -1,0 +1,60 @@
+"""The original slow_endpoint_report, as given in the stub: the grader's oracle and speed baseline.
+
+Kept here so a learner who edits the copy in their module changes neither the specification nor the baseline.
+"""
+
+from __future__ import annotations
+
+import re
+
+Row = tuple[str, int, int, int, int, int]  # endpoint, requests, server errors, p50, p95, p99
+
+
+def slow_endpoint_report(lines: list[str], top: int = 10) -> list[Row]:
+    """Per endpoint: (endpoint, requests, server errors, p50, p95, p99 latency in ms), busiest first.
+
+    Each line is "<timestamp> <user> <method> <path> <status> <latency>ms". The endpoint is the method and the
+    path with every all-digit segment replaced by ":id" ("GET /users/:id/orders"). This is the original: keep
+    it unchanged, it is the specification of fast_endpoint_report.
+    """
+    names: list[str] = []
+    latencies: list[list[int]] = []
+    errors: list[int] = []
+    for line in lines:
+        fields = line.split()
+        method, path, status, latency = fields[2], fields[3], fields[4], fields[5]
+        name = method + " " + _normalise(path)
+        if name not in names:
+            names.append(name)
+            latencies.append([])
+            errors.append(0)
+        i = names.index(name)
+        latencies[i].append(int(latency[:-2]))
+        if int(status) >= 500:
+            errors[i] += 1
+    rows = []
+    for i, name in enumerate(names):
+        values = latencies[i]
+        rows.append(
+            (name, len(values), errors[i], _percentile(values, 50), _percentile(values, 95), _percentile(values, 99))
+        )
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    return rows[:top]
+
+
+def _normalise(path: str) -> str:
+    out = ""
+    for segment in path.split("/")[1:]:
+        if re.fullmatch(r"[0-9]+", segment):
+            out += "/:id"
+        else:
+            out += "/" + segment
+    return out
+
+
+def _percentile(values: list[int], p: int) -> int:
+    """The smallest value v such that at least p% of the values are <= v (the nearest-rank percentile)."""
+    for candidate in sorted(set(values)):
+        if sum(1 for v in values if v <= candidate) * 100 >= p * len(values):
+            return candidate
+    raise ValueError("no values")
