@@ -8,6 +8,7 @@ reference module, for side-by-side benchmarks through `perf`.
 from __future__ import annotations
 
 import ast
+import builtins
 import contextlib
 import importlib.util
 import socket
@@ -129,7 +130,8 @@ class Source:
             if dotted:
                 head, _, rest = dotted.partition(".")
                 resolved = aliases.get(head, head) + (f".{rest}" if rest else "")
-                if resolved != dotted or "." in dotted or dotted in forbidden:  # bare names: exec, eval, …
+                bare_builtin = dotted in forbidden and hasattr(builtins, dotted)  # exec, eval, compile, …
+                if head in aliases or bare_builtin:  # a module is reached only through an import
                     found += self._hits(node, resolved, forbidden)
         return sorted(set(found), key=lambda s: int(s.split(":")[0].split()[1]))
 

@@ -3,8 +3,10 @@ and do not depend on the real curriculum."""
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,19 @@ def grade_code(tmp_path: Path, probe: Exercise) -> Callable[..., GradeResult]:
         return grade(exercise or probe, folder, no_perf=no_perf)
 
     return run
+
+
+LOCK = Path(tempfile.gettempdir()) / f"kata-tests-{Path(__file__).resolve().parent.parent.name}.lock"
+
+
+@pytest.fixture(autouse=True)
+def machine_share(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests share the machine (pytest -n 2), except `exclusive` ones (gradings that measure a parallel
+    speed-up on both cores): they wait for the others to finish and hold it alone."""
+    exclusive = request.node.get_closest_marker("exclusive") is not None
+    with LOCK.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -9,11 +9,22 @@ from kata.grading import grade
 from kata.results import Outcome
 from kata.verification import cases
 
-CASES = [(e, label, folder, must_pass) for e in catalog.load_all() for label, folder, must_pass in cases(e)]
+CASES = [
+    pytest.param(
+        e,
+        label,
+        folder,
+        must_pass,
+        id=f"{e.folder}:{label}",
+        marks=[pytest.mark.exclusive] if e.limits.cores > 1 else [],
+    )
+    for e in catalog.load_all()
+    for label, folder, must_pass in cases(e)
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("exercise, label, folder, must_pass", CASES, ids=[f"{c[0].folder}:{c[1]}" for c in CASES])
+@pytest.mark.parametrize("exercise, label, folder, must_pass", CASES)
 def test_verify(exercise: catalog.Exercise, label: str, folder: object, must_pass: bool) -> None:
     result = grade(exercise, folder, trusted=label == "reference")  # type: ignore[arg-type]
     if must_pass:

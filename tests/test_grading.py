@@ -159,10 +159,17 @@ def test_constraint_checks_name_the_line_through_aliases_and_bare_builtins() -> 
 
     text = (
         "import functools\nfrom functools import lru_cache as lc\n\n@functools.cache\ndef f(): pass\n"
-        "x = exec('1')\nfrom http import server\n"
+        "x = exec('1')\nfrom http import server\nqueue = []\nqueue.append(1)\nattr = 2\n"
     )
     found = Source(Path("m.py"), text, ast.parse(text)).violations(
-        {"functools.lru_cache": "no", "functools.cache": "no", "exec": "no", "http.server": "no"}
+        {
+            "functools.lru_cache": "no",
+            "functools.cache": "no",
+            "exec": "no",
+            "http.server": "no",
+            "queue": "no",
+            "attr": "no",
+        }
     )
     assert [line.split(":")[0] for line in found] == ["line 2", "line 4", "line 6", "line 7"]
     assert "`from functools import lru_cache as lc` uses functools.lru_cache" in found[0]
