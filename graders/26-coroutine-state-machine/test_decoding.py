@@ -40,7 +40,9 @@ def test_a_whole_message_in_one_piece_decodes(solution: ModuleType) -> None:
     assert run.error is None, f"decoding a valid message raised {run.error!r}"
     assert run.events == RICH_EVENTS, f"got events {describe(run.events or [])}\nexpected {describe(RICH_EVENTS)}"
     assert run.stopped_at == 0, "the message ended in the first piece, but send() did not raise StopIteration"
-    assert run.rest == b"", f"StopIteration.value is {run.rest!r}; expected b'' (nothing followed the message)"
+    assert type(run.rest) is bytes and run.rest == b"", (
+        f"StopIteration.value is {run.rest!r}; expected b'' (nothing followed the message)"
+    )
 
 
 def test_every_single_cut_gives_the_same_events(solution: ModuleType) -> None:
@@ -131,10 +133,10 @@ def test_decoding_agrees_with_h11(solution: ModuleType, data: st.DataObject) -> 
     assert type(got) is tuple and len(got) == 3, f"decode_chunked returned {got!r}; expected (body, trailers, rest)"
     body, trailers, rest = got
     assert type(body) is bytes and body == want_body, f"body {body!r}; h11 decoded {want_body!r}"
-    assert type(trailers) is tuple and tuple(trailers) == want_trailers, (
+    assert type(trailers) is tuple and want_trailers == tuple(trailers), (
         f"trailers {trailers!r}; h11 decoded {want_trailers!r}"
     )
-    assert rest == b"", f"rest is {rest!r}; expected b''"
+    assert type(rest) is bytes and rest == b"", f"rest is {rest!r}; expected b''"
 
 
 def test_decode_chunked_skips_empty_pieces_and_keeps_what_follows(solution: ModuleType) -> None:
@@ -142,7 +144,10 @@ def test_decode_chunked_skips_empty_pieces_and_keeps_what_follows(solution: Modu
     pieces = [b"", b"3\r\nab", b"", b"c\r\n0\r\nA: 1\r", b"\n\r\nGET / HTTP/1.1", b"", b"\r\n"]
     got = solution.decode_chunked(pieces)
     want = (b"abc", ((b"a", b"1"),), b"GET / HTTP/1.1\r\n")
-    assert got == want, f"decode_chunked({pieces!r}) returned {got!r}; expected {want!r}"
+    assert type(got) is tuple and [type(x) for x in got] == [bytes, tuple, bytes], (
+        f"decode_chunked returned {got!r}; expected a tuple (body: bytes, trailers: tuple, rest: bytes)"
+    )
+    assert want == got, f"decode_chunked({pieces!r}) returned {got!r}; expected {want!r}"
 
 
 def test_size_digits_and_extensions_follow_the_grammar(solution: ModuleType) -> None:
