@@ -9,6 +9,7 @@ The clocks are bound when this module is imported, before any learner code, so p
 from __future__ import annotations
 
 import gc
+import math
 import signal
 import statistics
 import time
@@ -82,12 +83,19 @@ def _sample(fn: Callable[[], object], calls: int, clock: Callable[[], int]) -> f
     return (clock() - start) / calls
 
 
-def _calibrate(fn: Callable[[], object], clock: Callable[[], int], first_ns: float) -> int:
-    calls, per_call = 1, first_ns
-    while per_call * calls < TARGET_SAMPLE_NS and calls < 1_000_000:
-        calls = max(calls * 2, int(TARGET_SAMPLE_NS / max(per_call, 1.0) * 1.2))
-        calls = min(calls, 1_000_000)
-        per_call = _sample(fn, calls, clock)
+def _calibrate(fn: Callable[[], object], clock: Callable[[], int]) -> int:
+    """Calls per sample so that one sample lasts at least TARGET_SAMPLE_NS (like timeit's autorange).
+
+    Decided on the wall clock: it has fine resolution even while a CPU-time timer is armed.
+    """
+    calls = 1
+    while calls < 1_000_000:
+        start = _WALL()
+        _sample(fn, calls, clock)
+        elapsed = _WALL() - start
+        if elapsed >= TARGET_SAMPLE_NS:
+            break
+        calls = min(1_000_000, calls * min(10, max(2, math.ceil(TARGET_SAMPLE_NS * 1.2 / max(elapsed, 1)))))
     return calls
 
 
@@ -103,19 +111,20 @@ def _measure_pairs(
 ) -> tuple[list[float], float, float, int, float]:
     """Interleaved pairs; returns (ratios, learner ns/call, reference ns/call, pairs, cpu share)."""
     gc.collect()
-    first_ref = _sample(reference, 1, clock)  # warm-up: imports, JIT compilation, first-call caches
+    # Warm-up calls (imports, JIT compilation, first-call caches), timed on the wall clock: while the CPU budget's
+    # timer is armed, Linux updates the process CPU clock only at scheduler ticks.
+    first_ref = _sample(reference, 1, _WALL)
     if not settle_early:  # the learner is the fast side of a speed-up: nothing to cut short
-        _sample(learner, 1, clock)
-        first_learner = 0.0
+        _sample(learner, 1, _WALL)
     else:
         with _budget(max(5.0, 20 * threshold * first_ref / 1e9)):
-            first_learner = _sample(learner, 1, clock)
-    if settle_early and first_learner > 1e9 and first_learner > 10 * threshold * first_ref:
-        # One call already settles it; timing more pairs would only spend the learner's time.
-        ratio = first_learner / max(first_ref, 1.0)
-        return [ratio], first_learner, first_ref, 1, 1.0
-    n_ref = _calibrate(reference, clock, _sample(reference, 1, clock))
-    n_learner = _calibrate(learner, clock, _sample(learner, 1, clock))
+            first_learner = _sample(learner, 1, _WALL)
+        if first_learner > 1e9 and first_learner > 10 * threshold * first_ref:
+            # One call already settles it; timing more pairs would only spend the learner's time.
+            ratio = first_learner / max(first_ref, 1.0)
+            return [ratio], first_learner, first_ref, 1, 1.0
+    n_ref = _calibrate(reference, clock)
+    n_learner = _calibrate(learner, clock)
     ratios: list[float] = []
     learner_times: list[float] = []
     reference_times: list[float] = []
@@ -131,8 +140,8 @@ def _measure_pairs(
         learner_times.append(t_learner)
         reference_times.append(t_reference)
         ratios.append(t_learner / max(t_reference, 1.0))
-        if len(ratios) >= 3 and not threshold / 3 <= statistics.median(ratios) <= threshold * 3:
-            break  # far from the threshold on either side: more pairs would not change the verdict
+        if len(ratios) >= 3 and statistics.median(ratios) > threshold * 3:
+            break  # far beyond the threshold: more pairs would only spend the learner's time
         if len(ratios) >= min_pairs:
             median = statistics.median(ratios)
             near = 0.7 * threshold <= median <= 1.3 * threshold
