@@ -14,6 +14,7 @@ import typer
 from kata import __version__, catalog, ui
 from kata.catalog import Exercise
 from kata.errors import ExitCode, KataError
+from kata.progress import Progress
 from kata.results import GradeResult, Outcome
 from kata.workspace import Workspace, locate
 
@@ -122,12 +123,22 @@ def _pick(ws: Workspace, ref: str | None) -> Exercise:
     if here:
         return catalog.resolve(here)
     ws.require()
-    progress = ws.progress()
-    current = progress.current()
-    progress.close()
+    with _progress(ws) as progress:
+        current = progress.current()
     if current is None:
         raise KataError("No exercise is current yet; run `kata start ID` (for example `kata start 1`).")
     return catalog.resolve(current)
+
+
+def _progress(ws: Workspace) -> Progress:
+    """Open the progress store, saying so when a damaged one had to be set aside."""
+    progress = ws.progress()
+    if progress.recovered_from is not None:
+        err.print(
+            f"[yellow]warning:[/yellow] {progress.path} was damaged or not kata's; it is kept as "
+            f"{progress.recovered_from} and a fresh progress file was started."
+        )
+    return progress
 
 
 def _started(ws: Workspace, exercise: Exercise) -> None:
@@ -139,16 +150,13 @@ def _started(ws: Workspace, exercise: Exercise) -> None:
 def _states(ws: Workspace) -> tuple[dict[str, Any], str | None]:
     if not ws.exists():
         return {}, None
-    progress = ws.progress()
-    try:
+    with _progress(ws) as progress:
         states = {
             e.folder: progress.summary(e.folder)
             for e in catalog.load_all()
             if ws.is_started(e) or progress.summary(e.folder).attempts
         }
         return states, progress.current()
-    finally:
-        progress.close()
 
 
 @command("list")
@@ -170,9 +178,8 @@ def start(
 def _begin(ex: Exercise) -> None:
     ws = _workspace()
     result = ws.start(ex)
-    progress = ws.progress()
-    progress.set_current(ex.folder)
-    progress.close()
+    with _progress(ws) as progress:
+        progress.set_current(ex.folder)
     out.print(ui.started(ex, result.folder, result.created, result.kept), soft_wrap=True)  # paths stay whole
 
 
@@ -191,11 +198,8 @@ def _grade(ws: Workspace, ex: Exercise, no_perf: bool, quiet: bool) -> GradeResu
         if not quiet:
             spinner.add_task(f"Grading {ex.folder} in a sandboxed pytest run…", total=None)
         result = grade(ex, ws.folder(ex), no_perf=no_perf)
-    progress = ws.progress()
-    try:
+    with _progress(ws) as progress:
         progress.record_attempt(result)
-    finally:
-        progress.close()
     return result
 
 
@@ -255,15 +259,12 @@ def hint(
     ws = _workspace()
     ex = _pick(ws, exercise)
     ws.require()
-    progress = ws.progress()
-    try:
+    with _progress(ws) as progress:
         revealed = progress.hints_revealed(ex.folder)
         newly = not show_all and revealed < len(ex.hints)
         if newly:
             revealed += 1
             progress.reveal_hint(ex.folder, revealed)
-    finally:
-        progress.close()
     if show_all and not revealed:
         out.print("No hints revealed yet; run `kata hint` to see the first.")
         return
@@ -297,8 +298,7 @@ def solution(
     ws = _workspace()
     ex = _pick(ws, exercise)
     ws.require()
-    progress = ws.progress()
-    try:
+    with _progress(ws) as progress:
         solved = progress.is_solved(ex.folder)
         if not solved and not force:
             raise KataError(
@@ -306,8 +306,6 @@ def solution(
                 ExitCode.FAILED,
             )
         progress.record_solution_view(ex.folder, forced=not solved)
-    finally:
-        progress.close()
     reference = [ui.FileView(f, _read(ex.reference_dir / f)) for f in ex.files]
     mine = [ui.FileView(f, _read(ws.folder(ex) / f)) for f in ex.files]
     out.print(ui.solution_view(ex, reference, mine, _read(ex.reference_dir / "NOTES.md"), forced=not solved))

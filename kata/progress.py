@@ -103,6 +103,12 @@ class Progress:
     def close(self) -> None:
         self._db.close()
 
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def record_attempt(self, result: GradeResult) -> None:
         passed = sum(t.status.value == "pass" for t in result.tests)
         with self._transaction(self._db):

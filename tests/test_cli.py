@@ -224,3 +224,14 @@ def test_watch_rechecks_after_a_save(tmp_path: Path) -> None:
 def test_workspace_flag_overrides_the_environment(tmp_path: Path) -> None:
     code, _out = kata("--workspace", str(tmp_path / "other"), "start", "1")
     assert code == 0 and (tmp_path / "other/01-probe/probe.py").exists()
+
+
+def test_a_damaged_progress_file_is_set_aside_with_a_warning(tmp_path: Path) -> None:
+    kata("start", "1")
+    db = tmp_path / "ws/.kata/progress.db"
+    for side in (db, db.with_name("progress.db-wal"), db.with_name("progress.db-shm")):
+        side.unlink(missing_ok=True)
+    db.write_bytes(b"not a database" * 100)
+    code, out = kata("progress")
+    assert code == 0 and "was damaged or not kata's" in out and "fresh progress file" in out
+    assert list((tmp_path / "ws/.kata").glob("progress.db.corrupt-*"))
