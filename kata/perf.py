@@ -19,7 +19,7 @@ from dataclasses import asdict
 from types import FrameType
 from typing import Any
 
-from kata.results import PerfResult
+from kata.results import Deadline, PerfResult
 
 _CLOCKS: dict[str, Callable[[], int]] = {"cpu": time.process_time_ns, "wall": time.perf_counter_ns}
 _CPU = time.process_time_ns
@@ -32,7 +32,7 @@ TARGET_SAMPLE_NS = 10_000_000
 BUSY_CPU_SHARE = 0.35
 
 
-class BudgetExceeded(BaseException):
+class BudgetExceeded(Deadline):
     """The learner's call ran far past the point where the verdict was already clear."""
 
 
@@ -205,7 +205,7 @@ def _run(
         ratios, t_learner, t_other, pairs, share = _measure_pairs(
             learner, other, clock, limit, min_pairs, max_pairs, budget_s, settle_early=kind == "ratio"
         )
-    except BudgetExceeded:
+    except Deadline:  # the CPU budget, or the test's own time limit, ran out inside the learner's code
         result = PerfResult(
             name,
             float("inf"),

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from kata import perf as _perf  # binds the harness's clocks before any learner code runs
+from kata.results import Deadline
 
 EVENT_FD_ENV = "KATA_EVENT_FD"
 TOKEN_ENV = "KATA_TOKEN"
@@ -32,7 +33,7 @@ OUTPUT_CAP = 4000
 DEFAULT_TEST_TIME_LIMIT_S = 20.0
 
 
-class TestTimeLimit(BaseException):
+class TestTimeLimit(Deadline):
     """Raised inside a test that ran past its time limit.
 
     A BaseException, so hypothesis does not catch it and replay the slow example while shrinking.

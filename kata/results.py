@@ -10,6 +10,13 @@ from enum import StrEnum
 from typing import Any
 
 
+class Deadline(BaseException):
+    """Raised into running code when a time budget runs out (per-test limit, benchmark budget).
+
+    A BaseException, so learner code's `except Exception` and hypothesis don't swallow it.
+    """
+
+
 class Outcome(StrEnum):
     PASS = "pass"
     FAIL = "fail"
