@@ -140,8 +140,13 @@ def judge(exercise: Exercise, out: supervisor.RunOutcome, *, no_perf: bool = Fal
     collected = next((e for e in events if e.get("event") == "collected"), None)
     ended = any(e.get("event") == "end" for e in events)
     started = [e["test"] for e in events if e.get("event") == "start"]
-    running = started[-1].split("::", 1)[-1] if started else "collection"
     reports = _reports(events)
+    if not started:
+        running = "collection"
+    elif any(r["when"] == "teardown" for r in reports.get(started[-1], [])):
+        running = f"shutdown, after {started[-1].split('::', 1)[-1]} had finished"
+    else:
+        running = started[-1].split("::", 1)[-1]
     expected = {t["name"]: t for t in (collected or {}).get("tests", [])}
     tests = tuple(_test_result(n, info, reports.get(n, [])) for n, info in expected.items())
     perf = tuple(
