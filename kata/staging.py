@@ -8,6 +8,7 @@ a syntax error is reported at once, with its line.
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import stat
 from dataclasses import dataclass
@@ -73,10 +74,9 @@ def stage_solution(exercise: Exercise, source: Path, dest: Path, *, trusted: boo
         if info.st_size > MAX_FILE_BYTES:
             return Refusal(f"{path} is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}. Keep data out of it.")
         text = path.read_bytes().decode("utf-8", errors="replace")
-        if name.endswith(".py"):
-            problem = _check_python(name, text, trusted)
-            if problem:
-                return problem
+        problem = _check_python(name, text, trusted) if name.endswith(".py") else _check_text(name, text, trusted)
+        if problem:
+            return problem
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(path.read_bytes())
@@ -100,10 +100,31 @@ def _check_python(name: str, text: str, trusted: bool) -> Refusal | None:
             continue
         for module in modules:
             if module.split(".")[0] in FORBIDDEN_IMPORTS:
-                return Refusal(
-                    f"{name} line {node.lineno}: importing {module} is not allowed in a solution; "
-                    "kata grades your code, not its own. Remove the import."
-                )
+                return _import_refusal(name, node.lineno, module)
+    return _forbidden_words(name, text)
+
+
+_IMPORT_LINE = re.compile(r"^\s*(?:from|import|cimport)\s+([A-Za-z_][\w.]*)", re.MULTILINE)
+
+
+def _check_text(name: str, text: str, trusted: bool) -> Refusal | None:
+    """The same refusals for sources that aren't Python (e.g. Cython .pyx), by line."""
+    if trusted:
+        return None
+    for match in _IMPORT_LINE.finditer(text):
+        if match.group(1).split(".")[0] in FORBIDDEN_IMPORTS:
+            return _import_refusal(name, text[: match.start(1)].count("\n") + 1, match.group(1))
+    return _forbidden_words(name, text)
+
+
+def _import_refusal(name: str, line: int, module: str) -> Refusal:
+    return Refusal(
+        f"{name} line {line}: importing {module} is not allowed in a solution; "
+        "kata grades your code, not its own. Remove the import."
+    )
+
+
+def _forbidden_words(name: str, text: str) -> Refusal | None:
     for word in FORBIDDEN_WORDS:
         if word in text:
             line = text[: text.index(word)].count("\n") + 1

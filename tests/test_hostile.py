@@ -313,3 +313,10 @@ def test_two_checks_at_once_are_both_recorded(tmp_path: Path) -> None:
     code, out = _run(ws, "progress", "--json")
     assert code == 0
     assert json.loads(out)["exercises"][0]["attempts"] == 2
+
+
+def test_kata_imports_are_refused_in_non_python_sources_too() -> None:
+    from kata.staging import _check_text
+
+    refusal = _check_text("kernel.pyx", "def f():\n    pass\ncimport kata.testing\n", trusted=False)
+    assert refusal is not None and "kernel.pyx line 3: importing kata.testing" in refusal.message
