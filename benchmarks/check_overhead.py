@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -17,44 +16,50 @@ import time
 from pathlib import Path
 
 from kata.catalog import Exercise, resolve
-from kata.grading import grade
+from kata.grading import INI, grade
 from kata.results import Outcome
+from kata.staging import copy_tree, make_run_dirs
 
 
 def bare_pytest(exercise: Exercise) -> float:
+    """The same pytest command kata's grader runs, launched plainly: no staging checks, supervision or verdict."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        shutil.copytree(exercise.grader_dir, root / "grader", ignore=shutil.ignore_patterns("known_*"))
+        dirs = make_run_dirs(Path(tmp))
+        copy_tree(exercise.reference_dir, dirs.solution)
+        copy_tree(exercise.reference_dir, dirs.reference)
+        copy_tree(exercise.grader_dir, dirs.grader, skip=("known_bad", "known_good"))
+        ini = dirs.root / "kata.ini"
+        ini.write_text(INI.format(grader=dirs.grader), encoding="utf-8")
         env = {
             **os.environ,
-            "KATA_SOLUTION_DIR": str(exercise.reference_dir),
-            "KATA_REFERENCE_DIR": str(exercise.reference_dir),
+            "KATA_SOLUTION_DIR": str(dirs.solution),
+            "KATA_REFERENCE_DIR": str(dirs.reference),
             "KATA_MODULE": exercise.module,
             "KATA_NO_PERF": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         }
+        tests = sorted(str(p) for p in dirs.grader.glob("test_*.py"))
+        cmd = [
+            sys.executable,
+            "-I",
+            "-B",
+            "-m",
+            "pytest",
+            *tests,
+            "-c",
+            str(ini),
+            "--rootdir",
+            str(dirs.grader),
+            "-p",
+            "kata.plugin",
+            "-p",
+            "kata.testing",
+            "-p",
+            "_hypothesis_pytestplugin",
+        ]
         t0 = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "kata.plugin",
-                "-p",
-                "kata.testing",
-                "--rootdir",
-                str(root / "grader"),
-                str(root / "grader"),
-            ],
-            env=env,
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            check=True,
-        )
+        # A new session, like kata's: with autogroup scheduling that decides its share of the CPU under load.
+        subprocess.run(cmd, env=env, cwd=dirs.home, stdout=subprocess.DEVNULL, check=True, start_new_session=True)
         return time.perf_counter() - t0
 
 
