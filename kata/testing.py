@@ -206,6 +206,12 @@ def _fmt(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
+def _how_measured(result: PerfResult) -> str:
+    if result.pairs == 1:
+        return "your first call alone settled it"
+    return f"median of {result.pairs} interleaved pairs"
+
+
 def _judge(result: PerfResult) -> None:
     if result.passed:
         return
@@ -218,7 +224,7 @@ def _judge(result: PerfResult) -> None:
         pytest.fail(
             f"{result.name}: yours took {_fmt(result.learner_s)} per call, the reference "
             f"{_fmt(result.reference_s)} ({result.ratio:.1f}× slower; the limit is {result.threshold:g}×, "
-            f"median of {result.pairs} interleaved pairs)",
+            f"{_how_measured(result)})",
             pytrace=False,
         )
     pytest.fail(
