@@ -1,6 +1,6 @@
 """Do perf verdicts hold? Grade each exercise's reference and slow known-bad N times, half of the runs with
-another process burning a core, and count the verdicts. Run: python benchmarks/perf_reliability.py 11 22 48
-[--runs 20] [--bad NAME]
+another process burning a core, and count the verdicts ("inconclusive" is a grader saying it could not judge:
+rerun). Run: python benchmarks/perf_reliability.py 11 22 48 [--runs 20] [--bad NAME]
 """
 
 from __future__ import annotations
@@ -36,15 +36,19 @@ def ratios(result: GradeResult) -> str:
 def run(exercise: Exercise, label: str, runs: int) -> None:
     folder = exercise.reference_dir if label == "reference" else exercise.grader_dir / "known_bad" / label
     must_pass = label == "reference"
-    good = 0
+    good = unsure = 0
     seen: list[str] = []
     for i in range(runs):
         with busy_core(i % 2 == 1):
             result = grade(exercise, folder, trusted=must_pass)
         ok = (result.outcome is Outcome.PASS) == must_pass and (must_pass or result.perf)
-        good += bool(ok)
-        seen.append(f"{'busy' if i % 2 else 'idle'}:{result.outcome.value}[{ratios(result)}]")
-    print(f"{exercise.folder} {label}: {good}/{runs} as expected  " + " ".join(seen), flush=True)
+        inconclusive = any(p.note.startswith("inconclusive") for p in result.perf)
+        good += bool(ok) and not inconclusive
+        unsure += inconclusive
+        seen.append(
+            f"{'busy' if i % 2 else 'idle'}:{result.outcome.value}[{ratios(result)}]{result.resources.wall_s:.0f}s"
+        )
+    print(f"{exercise.folder} {label}: {good}/{runs} as expected, {unsure} inconclusive  " + " ".join(seen), flush=True)
 
 
 def main() -> None:

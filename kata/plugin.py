@@ -248,7 +248,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("kata_grader", "marks a kata grader run", default="1")
 
 
+def _reset_signals() -> None:
+    """Give learner code the signal handling of a fresh interpreter in a terminal.
+
+    Dispositions set to "ignore" survive exec: a `kata check` started in the background of a script (`cmd &`,
+    nohup) would hand the grader an ignored SIGINT, and then no KeyboardInterrupt and no SIGTERM could reach it.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _reset_signals()
     config.addinivalue_line("markers", "perf: a side-by-side benchmark, run after every correctness test")
     config.addinivalue_line("markers", "time_limit(seconds): this test's own wall-clock limit (default 20 s)")
     settings = Settings()

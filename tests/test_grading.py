@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -102,6 +103,27 @@ def test_a_crash_is_reported_with_its_signal(grade_code: Grade) -> None:
     assert result.outcome is Outcome.ERROR
     assert "crash" in result.message and "SIGSEGV" in result.message
     assert "test_add_small_numbers" in result.message
+
+
+def test_learner_code_gets_default_signal_handling_even_if_kata_was_started_with_sigint_ignored(
+    grade_code: Grade,
+) -> None:
+    # `kata check &` in a script starts kata with SIGINT ignored, and exec passes that on to the grader.
+    code = (
+        "import signal\n\n"
+        "def add(a, b):\n"
+        "    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler, 'SIGINT is not KeyboardInterrupt'\n"
+        "    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, 'SIGTERM is not the default'\n"
+        "    return a + b\n\n"
+        "def total(n):\n    return sum(range(n))\n"
+    )
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN), signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        result = grade_code(code, no_perf=True)
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+    assert result.outcome is Outcome.PASS, result.message
 
 
 def test_an_abort_is_reported_as_a_crash(grade_code: Grade) -> None:
