@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 import statistics
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -42,6 +44,39 @@ def set_current_test(nodeid: str) -> None:
 def record(result: PerfResult) -> None:
     if _recorder is not None:
         _recorder(asdict(result), _current_test)
+
+
+def cpu_capacity(processes: int = 2, seconds: float = 0.2) -> float:
+    """CPU-seconds per wall-second that `processes` forked busy loops get right now (up to the free cores).
+
+    A parallel speed-up needs free cores, and only a measurement says how many there are: under Linux's autogroup
+    scheduling one busy process in another session leaves this session about one core, whatever `os.cpu_count()`
+    says. Graders of parallel exercises probe this before judging a wall-clock speed-up.
+    """
+    read_end, write_end = os.pipe()
+    pids = []
+    start = _WALL()
+    try:
+        for _ in range(processes):
+            pid = os.fork()
+            if pid == 0:  # the child spins, reports its CPU time and leaves without running any cleanup
+                try:
+                    deadline = _WALL() + int(seconds * 1e9)
+                    while _WALL() < deadline:
+                        pass
+                    os.write(write_end, struct.pack("d", _CPU() / 1e9))
+                finally:
+                    os._exit(0)
+            pids.append(pid)
+    finally:
+        for pid in pids:
+            os.waitpid(pid, 0)
+        os.close(write_end)
+    wall = (_WALL() - start) / 1e9
+    with os.fdopen(read_end, "rb") as reader:
+        data = reader.read()
+    cpu: float = sum(struct.unpack(f"{len(data) // 8}d", data))
+    return cpu / wall
 
 
 def _sample(fn: Callable[[], object], calls: int, clock: Callable[[], int]) -> float:

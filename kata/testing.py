@@ -198,6 +198,17 @@ class Perf:
         _judge(result)
         return result
 
+    def inconclusive(self, name: str, why: str, *, min_speedup: float) -> PerfResult:
+        """Record that speed-up benchmark `name` could not be judged here (`why`): kata reports "inconclusive,
+        rerun", never a pass or a fail. For graders that detect a busy machine themselves (see `cpu_capacity`)."""
+        _perf.set_current_test(self.nodeid)
+        result = PerfResult(name, 0.0, 0.0, 0.0, min_speedup, False, "wall", 0, "speedup", f"inconclusive: {why}")
+        _perf.record(result)
+        return result
+
+
+cpu_capacity = _perf.cpu_capacity
+
 
 def _fmt(seconds: float) -> str:
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):

@@ -12,7 +12,8 @@ import pytest
 from kata.catalog import Exercise
 from kata.grading import grade
 from kata.results import GradeResult, Outcome, TestStatus
-from tests.conftest import REFERENCE, SLOW, make_probe
+from kata.verification import judge
+from tests.conftest import REFERENCE, SLOW, make_probe, write
 
 Grade = Callable[..., GradeResult]
 pytestmark = pytest.mark.slow
@@ -46,6 +47,33 @@ def test_slow_solution_fails_on_speed_only(grade_code: Grade) -> None:
     assert [t.status for t in result.tests[:3]] == [TestStatus.PASS] * 3
     assert result.perf and not result.perf[0].passed and result.perf[0].ratio > 3.0
     assert "slower; the limit is 3×" in result.message
+
+
+def test_verify_counts_a_known_bad_only_when_it_fails_for_its_mistake(grade_code: Grade) -> None:
+    result = grade_code(SLOW, no_perf=False)
+    assert judge(result, False, frozenset({"test_total_speed"})) == (True, result.message)
+    ok, detail = judge(result, False, frozenset({"test_add_small_numbers"}))
+    assert not ok and "not for its mistake (expected test_add_small_numbers to fail)" in detail
+    assert judge(result, False, frozenset()) == (True, result.message)  # no expected.toml: any failure
+    assert judge(result, True, frozenset()) == (False, result.message)
+
+
+def test_a_benchmark_the_grader_cannot_judge_is_inconclusive_never_a_pass(probe: Exercise, grade_code: Grade) -> None:
+    write(
+        probe.grader_dir / "test_parallel.py",
+        "import pytest\n"
+        "from kata.testing import cpu_capacity\n\n\n"
+        "@pytest.mark.perf\n"
+        "def test_parallel_speed(solution, perf):\n"
+        "    assert 0 < cpu_capacity(processes=1, seconds=0.05) <= 1.1\n"
+        "    perf.inconclusive('add in parallel', 'the cores were busy', min_speedup=1.5)\n",
+    )
+    result = grade_code(REFERENCE, no_perf=False)
+    assert result.outcome is Outcome.ERROR, result.message
+    assert result.message == "add in parallel: inconclusive: the cores were busy"
+    assert [p.name for p in result.perf if p.note.startswith("inconclusive")] == ["add in parallel"]
+    assert judge(result, False, frozenset({"test_parallel_speed"}))[0], "a known-bad kept to fail that benchmark"
+    assert not judge(result, False, frozenset({"test_add_small_numbers"}))[0]
 
 
 def test_perf_is_skipped_when_a_correctness_test_fails(grade_code: Grade) -> None:
