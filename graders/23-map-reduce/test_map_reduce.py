@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import struct
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +23,7 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from kata.testing import Perf
+from kata.testing import Perf, cpu_capacity
 
 _monotonic = time.monotonic  # bound before any learner code runs
 # Every example starts worker processes: few examples, and no explain phase.
@@ -402,33 +401,6 @@ CPU_INPUTS = [(i, 40_000) for i in range(200)]  # 200 records of ~2 ms of pure-P
 TIERS = ((1.85, 1.5), (1.2, 1.1), (0.0, 0.5))  # (at least this much free CPU, required speed-up)
 
 
-def _cpu_capacity(seconds: float = 0.3) -> float:
-    """CPU-seconds per wall-second that two forked busy-looping processes get right now (at most 2.0 here)."""
-    read_end, write_end = os.pipe()
-    pids = []
-    start = time.perf_counter()
-    try:
-        for _ in range(2):
-            pid = os.fork()
-            if pid == 0:  # child: spin, report its CPU time, leave without running any cleanup
-                try:
-                    deadline = time.perf_counter() + seconds
-                    while time.perf_counter() < deadline:
-                        pass
-                    os.write(write_end, struct.pack("d", time.process_time()))
-                finally:
-                    os._exit(0)
-            pids.append(pid)
-    finally:
-        for pid in pids:
-            os.waitpid(pid, 0)
-    wall = time.perf_counter() - start
-    data = os.read(read_end, 16)
-    os.close(read_end)
-    os.close(write_end)
-    return sum(struct.unpack(f"{len(data) // 8}d", data)) / wall
-
-
 def _required(capacity: float) -> float:
     return next(speedup for floor, speedup in TIERS if capacity >= floor)
 
@@ -453,7 +425,7 @@ def test_parallel_speed_up_over_a_serial_run(solution: ModuleType, perf: Perf) -
     cpu_job = job(solution, jobs.burn, jobs.add)
     output, _ = run(solution, cpu_job, CPU_INPUTS[:4])
     assert output == serial_oracle(jobs.burn, jobs.add, CPU_INPUTS[:4]), "the CPU-heavy job gave a wrong result"
-    capacity = _cpu_capacity()
+    capacity = cpu_capacity(seconds=0.3)
     name = f"run_job(200 CPU-heavy inputs, workers=2) vs a serial loop ({capacity:.2f} cores free)"
     try:
         perf.speedup(
@@ -464,7 +436,7 @@ def test_parallel_speed_up_over_a_serial_run(solution: ModuleType, perf: Perf) -
             **_options(capacity),  # type: ignore[arg-type]
         )
     except pytest.fail.Exception:
-        later = _cpu_capacity()  # the machine may have got busy during the measurement
+        later = cpu_capacity(seconds=0.3)  # the machine may have got busy during the measurement
         if _required(later) >= _required(capacity):
             raise
         perf.speedup(
