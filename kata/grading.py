@@ -63,7 +63,12 @@ def _child_env(dirs: RunDirs, token: str, module: str, no_perf: bool) -> dict[st
 
 
 def grade(exercise: Exercise, source: Path, *, no_perf: bool = False, trusted: bool = False) -> GradeResult:
-    """Grade the files in `source` (the learner's folder, the reference, or a known-bad/good variant)."""
+    """Grade the files in `source` (the learner's folder, the reference, or a known-bad/good variant).
+
+    One grading at a time per process: the supervisor kills every process re-parented to this one during the run
+    (that is how a learner's double-forked daemon dies), and a second grading's grader would be among them. Grade
+    in parallel from separate processes, as `pytest -n 2` does.
+    """
     with tempfile.TemporaryDirectory(prefix="kata-run-") as tmp:
         dirs = make_run_dirs(Path(tmp))
         refusal = stage_solution(exercise, source, dirs.solution, trusted=trusted)
