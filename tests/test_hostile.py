@@ -263,10 +263,20 @@ def test_check_writes_nothing_into_the_learner_folder(probe: Exercise, tmp_path:
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
 
 
+def _as_in_a_terminal() -> None:
+    # A test run started in the background of a script (`cmd &`) ignores SIGINT, and exec would pass that on:
+    # kata, like any program, keeps an ignored SIGINT ignored. These tests play a user at a terminal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _kata(ws: Path, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KATA_WORKSPACE": str(ws)}
     return subprocess.Popen(
-        [sys.executable, "-m", "kata.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "kata.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_as_in_a_terminal,
     )
 
 
