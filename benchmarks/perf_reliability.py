@@ -42,7 +42,7 @@ def run(exercise: Exercise, label: str, runs: int) -> None:
         with busy_core(i % 2 == 1):
             result = grade(exercise, folder, trusted=must_pass)
         ok = (result.outcome is Outcome.PASS) == must_pass and (must_pass or result.perf)
-        inconclusive = any(p.note.startswith("inconclusive") for p in result.perf)
+        inconclusive = any(p.inconclusive for p in result.perf)
         good += bool(ok) and not inconclusive
         unsure += inconclusive
         seen.append(

@@ -216,7 +216,7 @@ def judge(exercise: Exercise, out: supervisor.RunOutcome, *, no_perf: bool = Fal
     if missing:
         first = next((t for t in missing if t.status is not TestStatus.SKIPPED), missing[0])
         return result(Outcome.FAIL, f"{first.name}: {first.message}".strip())
-    inconclusive = next((p for p in perf if p.note.startswith("inconclusive")), None)
+    inconclusive = next((p for p in perf if p.inconclusive), None)
     if inconclusive:
         return result(Outcome.ERROR, f"{inconclusive.name}: {inconclusive.note}")
     if out.returncode != 0:

@@ -57,6 +57,11 @@ class PerfResult:
     kind: str = "ratio"  # "ratio": learner/reference <= threshold; "speedup": baseline/learner >= threshold
     note: str = ""
 
+    @property
+    def inconclusive(self) -> bool:
+        """The machine was too busy to judge this benchmark: neither a pass nor a fail, the check must be rerun."""
+        return self.note.startswith("inconclusive")
+
 
 @dataclass(frozen=True)
 class Resources:

@@ -127,7 +127,7 @@ def perf_table(perf: Iterable[PerfResult]) -> Table:
                 f"baseline {_seconds(p.reference_s)}",
             )
         mark = "[green]✓[/green]" if p.passed else "[red]✗[/red]"
-        if p.note.startswith("inconclusive"):
+        if p.inconclusive:
             ratio, mark = "—", "[yellow]?[/yellow]"
         table.add_row(p.name, _seconds(p.learner_s), other, ratio, limit, f"{mark} {p.note}".strip())
     return table

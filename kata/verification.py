@@ -59,7 +59,7 @@ def failed_for(result: GradeResult, expected: frozenset[str]) -> bool:
     if named & expected:
         return True
     # A benchmark that could not be judged on a busy machine counts for a known-bad kept to fail that benchmark.
-    unsure = any(p.note.startswith("inconclusive") for p in result.perf)
+    unsure = any(p.inconclusive for p in result.perf)
     return unsure and bool(expected & {_base(t.name) for t in result.tests if t.perf})
 
 
