@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from kata.catalog import Exercise
 from kata.grading import grade
 from kata.results import GradeResult, Outcome, TestStatus
+from kata.ui import perf_table
 from kata.verification import judge
 from tests.conftest import REFERENCE, SLOW, make_probe, write
 
@@ -74,6 +76,9 @@ def test_a_benchmark_the_grader_cannot_judge_is_inconclusive_never_a_pass(probe:
     assert [p.name for p in result.perf if p.inconclusive] == ["add in parallel"]
     assert judge(result, False, frozenset({"test_parallel_speed"}))[0], "a known-bad kept to fail that benchmark"
     assert not judge(result, False, frozenset({"test_add_small_numbers"}))[0]
+    table = Console(width=200, record=True)
+    table.print(perf_table(result.perf))
+    assert "not measured" in table.export_text() and "0 ns" not in table.export_text()
 
 
 def test_perf_is_skipped_when_a_correctness_test_fails(grade_code: Grade) -> None:
